@@ -1,0 +1,115 @@
+/**
+ * The one surface the UI sees. The core worker implements it (core.ts); other tabs reach the
+ * leader's core through the RPC bridge with these same types. Every argument and result is
+ * structured-clonable.
+ */
+import type { SerializedError } from './errors';
+import type { DeviceId, EntryId, LibraryId, LocationId } from './ids';
+
+export type { ChangeEvent, ChangeTopic } from './events';
+export type { DeviceId, EntryId, LibraryId, LocationId } from './ids';
+
+export interface LibrarySummary {
+	id: LibraryId;
+	name: string;
+	createdAt: number;
+	/** `broken`: the file could not be opened; `error` says why and the UI offers a way out. */
+	state: 'ok' | 'broken';
+	error?: SerializedError;
+	current: boolean;
+}
+
+export interface LibraryStats {
+	locations: number;
+	entries: number;
+	bytes: number;
+}
+
+export interface NodeSettings {
+	deviceId: DeviceId;
+	deviceName: string;
+	currentLibrary: LibraryId | null;
+}
+
+export type LocationKind = 'fsa' | 'opfs' | 'snapshot';
+
+export interface LocationSummary {
+	id: LocationId;
+	name: string;
+	kind: LocationKind;
+	deviceId: DeviceId;
+	createdAt: number;
+	totalFiles: number;
+	totalDirs: number;
+	totalBytes: number;
+}
+
+/** An entry as the indexer hands it over: identified by its path inside the location. */
+export interface EntryInput {
+	/** Relative path with '/' separators, e.g. `photos/2024/a.jpg`. The parent must exist. */
+	path: string;
+	isDir: boolean;
+	size: number;
+	/** Milliseconds since the epoch. */
+	mtime: number;
+	hidden?: boolean;
+}
+
+export interface EntryRow {
+	id: EntryId;
+	name: string;
+	extension: string;
+	isDir: boolean;
+	size: number;
+	mtime: number | null;
+	casId: string | null;
+	hidden: boolean;
+	/** Path of the entry's folder inside its location ('' for the root). */
+	dirPath: string;
+	locationId: LocationId;
+}
+
+export interface ListOptions {
+	/** @default 'name' */
+	sort?: 'name' | 'size' | 'mtime';
+	/** @default false */
+	descending?: boolean;
+	/** @default 1000 */
+	limit?: number;
+	/** @default 0 */
+	offset?: number;
+}
+
+export interface SearchOptions {
+	/** @default 100 */
+	limit?: number;
+}
+
+export interface CoreApi {
+	settings(): Promise<NodeSettings>;
+	setDeviceName(name: string): Promise<void>;
+
+	listLibraries(): Promise<LibrarySummary[]>;
+	/** `id` may be given by the caller so that a retried call cannot create two libraries. */
+	createLibrary(input: { name: string; id?: LibraryId }): Promise<LibrarySummary>;
+	renameLibrary(id: LibraryId, name: string): Promise<void>;
+	deleteLibrary(id: LibraryId): Promise<void>;
+	switchLibrary(id: LibraryId): Promise<void>;
+	libraryStats(): Promise<LibraryStats>;
+	/** A consistent copy of the library file (a backup). */
+	exportLibrary(id: LibraryId): Promise<Uint8Array>;
+	/** Adds a library from a backup file; a damaged file shows up as a broken library. */
+	importLibrary(bytes: Uint8Array, name: string): Promise<LibrarySummary>;
+	/** Moves a broken library's file aside (kept for download) and starts it fresh, empty. */
+	setAsideLibrary(id: LibraryId): Promise<{ keptAs: string }>;
+	listSetAside(): Promise<string[]>;
+	readSetAside(name: string): Promise<Uint8Array>;
+
+	createLocation(input: { name: string; kind: LocationKind; id?: LocationId }): Promise<LocationSummary>;
+	listLocations(): Promise<LocationSummary[]>;
+
+	/** Inserts or updates entries in one transaction per call; returns how many were written. */
+	putEntries(location: LocationId, entries: EntryInput[]): Promise<number>;
+	listChildren(location: LocationId, dirPath: string, options?: ListOptions): Promise<EntryRow[]>;
+	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]>;
+}

@@ -1,0 +1,112 @@
+import type { Migration } from './migrate';
+
+/** 'ORRY': marks a SQLite file as an Orrery library, so a foreign database is told apart. */
+export const LIBRARY_APPLICATION_ID = 0x4f525259;
+
+export function libraryFileName(uuid: string): string {
+	return `/library-${uuid}.sqlite3`;
+}
+
+export function libraryIdFromFileName(name: string): string | undefined {
+	return /^\/library-([0-9a-f-]{36})\.sqlite3$/.exec(name)?.[1];
+}
+
+/**
+ * Library schema (DESIGN.md §4). Device-owned rows (location, entry) carry a `seq` stamped from
+ * their owner's counter, and deletes leave tombstones, so sync can catch up by
+ * (owner, seq > watermark). Local rowids (`id`) never leave the device; `uuid` does.
+ */
+export const libraryMigrations: readonly Migration[] = [
+	(sql) =>
+		sql.exec(`
+			PRAGMA application_id = ${LIBRARY_APPLICATION_ID};
+
+			CREATE TABLE library_meta (
+				key TEXT PRIMARY KEY,
+				value TEXT NOT NULL
+			) STRICT;
+
+			CREATE TABLE device (
+				id INTEGER PRIMARY KEY,
+				uuid TEXT NOT NULL UNIQUE,
+				name TEXT NOT NULL,
+				platform TEXT NOT NULL DEFAULT '',
+				peer_id TEXT,
+				last_seen INTEGER,
+				-- The next sequence number this device stamps on a row it owns.
+				next_seq INTEGER NOT NULL DEFAULT 1
+			) STRICT;
+
+			CREATE TABLE location (
+				id INTEGER PRIMARY KEY,
+				uuid TEXT NOT NULL UNIQUE,
+				device_id INTEGER NOT NULL REFERENCES device(id),
+				name TEXT NOT NULL,
+				kind TEXT NOT NULL CHECK (kind IN ('fsa', 'opfs', 'snapshot')),
+				rules TEXT NOT NULL DEFAULT '{}',
+				scan_state TEXT NOT NULL DEFAULT 'new',
+				total_files INTEGER NOT NULL DEFAULT 0,
+				total_dirs INTEGER NOT NULL DEFAULT 0,
+				total_bytes INTEGER NOT NULL DEFAULT 0,
+				last_indexed_at INTEGER,
+				created_at INTEGER NOT NULL,
+				seq INTEGER NOT NULL
+			) STRICT;
+
+			CREATE TABLE entry (
+				id INTEGER PRIMARY KEY,
+				uuid TEXT NOT NULL UNIQUE,
+				location_id INTEGER NOT NULL REFERENCES location(id) ON DELETE CASCADE,
+				-- NULL only for the location's root directory.
+				parent_id INTEGER REFERENCES entry(id) ON DELETE CASCADE,
+				name TEXT NOT NULL,
+				extension TEXT NOT NULL DEFAULT '',
+				is_dir INTEGER NOT NULL DEFAULT 0,
+				size INTEGER NOT NULL DEFAULT 0,
+				mtime INTEGER,
+				cas_id TEXT,
+				-- Relative path of a directory ('' for the root) for O(1) path lookups; NULL for files.
+				path TEXT,
+				hidden INTEGER NOT NULL DEFAULT 0,
+				seq INTEGER NOT NULL
+			) STRICT;
+			-- A parent belongs to exactly one location, so (parent, name) is the (location, parent,
+			-- name) key of DESIGN.md §4 with one index fewer; it also serves sorted child listings.
+			CREATE UNIQUE INDEX entry_child ON entry(parent_id, name);
+			CREATE UNIQUE INDEX entry_root ON entry(location_id) WHERE parent_id IS NULL;
+			CREATE UNIQUE INDEX entry_dir_path ON entry(location_id, path) WHERE path IS NOT NULL;
+			CREATE INDEX entry_cas ON entry(cas_id) WHERE cas_id IS NOT NULL;
+
+			CREATE TABLE content (
+				cas_id TEXT PRIMARY KEY,
+				kind TEXT NOT NULL DEFAULT 'unknown',
+				mime TEXT,
+				size INTEGER NOT NULL,
+				full_hash TEXT
+			) STRICT, WITHOUT ROWID;
+
+			-- A deleted device-owned row, kept so that peers catching up learn of the delete.
+			CREATE TABLE tombstone (
+				device_id INTEGER NOT NULL REFERENCES device(id),
+				seq INTEGER NOT NULL,
+				row_kind TEXT NOT NULL,
+				uuid TEXT NOT NULL,
+				PRIMARY KEY (device_id, seq)
+			) STRICT, WITHOUT ROWID;
+
+			-- Substring search on names: the trigram tokenizer matches any 3+ character run.
+			CREATE VIRTUAL TABLE entry_fts USING fts5(
+				name, content = 'entry', content_rowid = 'id', tokenize = 'trigram'
+			);
+			CREATE TRIGGER entry_fts_insert AFTER INSERT ON entry BEGIN
+				INSERT INTO entry_fts(rowid, name) VALUES (new.id, new.name);
+			END;
+			CREATE TRIGGER entry_fts_delete AFTER DELETE ON entry BEGIN
+				INSERT INTO entry_fts(entry_fts, rowid, name) VALUES ('delete', old.id, old.name);
+			END;
+			CREATE TRIGGER entry_fts_rename AFTER UPDATE OF name ON entry BEGIN
+				INSERT INTO entry_fts(entry_fts, rowid, name) VALUES ('delete', old.id, old.name);
+				INSERT INTO entry_fts(rowid, name) VALUES (new.id, new.name);
+			END;
+		`)
+];

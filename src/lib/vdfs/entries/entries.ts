@@ -1,0 +1,85 @@
+import type { EntryInput, EntryRow, ListOptions } from '../api';
+import { VdfsError } from '../errors';
+import { newId, type LocationId } from '../ids';
+import type { OpenLibrary } from '../library/library';
+import { locationRowId } from '../locations/locations';
+import { splitPath, extensionOf, isHiddenName } from './paths';
+
+/** Columns of EntryRow as JSON, for `json_group_array` reads (see Sql.json). */
+export const ENTRY_JSON = `json_object('id', e.uuid, 'name', e.name, 'extension', e.extension,
+	'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime, 'casId', e.cas_id,
+	'hidden', json(iif(e.hidden, 'true', 'false')), 'dirPath', p.path, 'locationId', l.uuid)`;
+
+const UPSERT = `INSERT INTO entry (uuid, location_id, parent_id, name, extension, is_dir, size, mtime, path, hidden, seq)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (parent_id, name) DO UPDATE SET
+		is_dir = excluded.is_dir, size = excluded.size, mtime = excluded.mtime, path = excluded.path,
+		hidden = excluded.hidden, extension = excluded.extension, seq = excluded.seq
+	WHERE entry.is_dir IS NOT excluded.is_dir OR entry.size IS NOT excluded.size
+		OR entry.mtime IS NOT excluded.mtime OR entry.hidden IS NOT excluded.hidden`;
+
+/**
+ * Writes entries of one location in one transaction: new ones are inserted, changed ones
+ * (size, mtime, kind, hidden) updated and stamped with a fresh seq, unchanged ones left alone
+ * so a rescan of an unchanged tree writes nothing. Parents must come before their children.
+ */
+export function putEntries(lib: OpenLibrary, location: LocationId, inputs: readonly EntryInput[]): number {
+	if (inputs.length === 0) return 0;
+	const sql = lib.sql;
+	return sql.tx(() => {
+		const locId = locationRowId(lib, location);
+		const dirIds = new Map<string, number>();
+		const dirId = (path: string): number => {
+			let id = dirIds.get(path);
+			if (id === undefined) {
+				id = sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [locId, path]);
+				if (id === undefined) throw new VdfsError('NotFound', `The folder “${path}” is not indexed yet, so “${path}/…” cannot be added.`);
+				dirIds.set(path, id);
+			}
+			return id;
+		};
+		let seq = lib.takeSeq(inputs.length);
+		let written = 0;
+		const upsert = sql.prepared(UPSERT);
+		for (const input of inputs) {
+			const { parent, name } = splitPath(input.path);
+			const parentId = dirId(parent);
+			upsert.bind([
+				newId(), locId, parentId, name,
+				input.isDir ? '' : extensionOf(name),
+				input.isDir ? 1 : 0,
+				input.isDir ? 0 : input.size,
+				input.mtime,
+				input.isDir ? input.path : null,
+				(input.hidden ?? isHiddenName(name)) ? 1 : 0,
+				seq++
+			]);
+			upsert.step();
+			upsert.reset(true);
+			written += sql.db.changes();
+		}
+		return written;
+	});
+}
+
+const SORT_COLUMNS: Record<NonNullable<ListOptions['sort']>, string> = {
+	name: 'e.name',
+	size: 'e.size',
+	mtime: 'e.mtime'
+};
+
+/** The children of one folder, read as one JSON string (4–9x faster than row objects here). */
+export function listChildren(lib: OpenLibrary, location: LocationId, dirPath: string, options: ListOptions = {}): EntryRow[] {
+	const locId = locationRowId(lib, location);
+	const column = SORT_COLUMNS[options.sort ?? 'name'];
+	if (!column) throw new VdfsError('InvalidInput', `Cannot sort by “${String(options.sort)}”.`);
+	const direction = options.descending ? 'DESC' : 'ASC';
+	return lib.sql.json<EntryRow>(
+		`SELECT json_group_array(${ENTRY_JSON} ORDER BY ${column} ${direction}, e.name) FROM (
+			SELECT * FROM entry e
+			WHERE e.parent_id = (SELECT id FROM entry WHERE location_id = ?1 AND path = ?2)
+			ORDER BY ${column} ${direction}, e.name LIMIT ?3 OFFSET ?4
+		) e JOIN entry p ON p.id = e.parent_id JOIN location l ON l.id = e.location_id`,
+		[locId, dirPath, options.limit ?? 1000, options.offset ?? 0]
+	);
+}

@@ -1,0 +1,36 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			// injectManifest: our own service worker (src/service-worker/index.ts), so a share
+			// target and other handlers can be added to it later.
+			strategies: 'injectManifest',
+			srcDir: 'src',
+			filename: 'service-worker/index.ts',
+			registerType: 'prompt',
+			injectRegister: false,
+			manifest: false,
+			injectManifest: {
+				// The app shell plus sqlite3.wasm (~850 KiB), so the built app starts offline.
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest,wasm}', 'prerendered/**/*.{html,json}'],
+				maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+			},
+			kit: { spa: true, adapterFallback: 'index.html' },
+			devOptions: { enabled: false }
+		})
+	],
+	worker: { format: 'es' },
+	// sqlite-wasm finds sqlite3.wasm next to its module; pre-bundling would move it away.
+	optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'] },
+	server: { host: '127.0.0.1' },
+	preview: { host: '127.0.0.1' },
+	test: {
+		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'relay/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 20_000
+	}
+});
