@@ -10,13 +10,14 @@ export default defineConfig({
 			// target and other handlers can be added to it later.
 			strategies: 'injectManifest',
 			srcDir: 'src',
-			filename: 'service-worker/index.ts',
+			// Kit builds src/service-worker/index.ts to /service-worker.js; this names that output.
+			filename: 'service-worker.ts',
 			registerType: 'prompt',
 			injectRegister: false,
 			manifest: false,
 			injectManifest: {
 				// The app shell plus sqlite3.wasm (~850 KiB), so the built app starts offline.
-				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest,wasm}', 'prerendered/**/*.{html,json}'],
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest,wasm}'],
 				maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
 			},
 			kit: { spa: true, adapterFallback: 'index.html' },

@@ -113,3 +113,15 @@ export interface CoreApi {
 	listChildren(location: LocationId, dirPath: string, options?: ListOptions): Promise<EntryRow[]>;
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]>;
 }
+
+/**
+ * Every method of CoreApi, checked against the interface by the compiler: the RPC bridge and the
+ * worker expose exactly these, and nothing else can be called from another tab.
+ */
+export const CORE_METHODS = Object.keys({
+	settings: 1, setDeviceName: 1,
+	listLibraries: 1, createLibrary: 1, renameLibrary: 1, deleteLibrary: 1, switchLibrary: 1, libraryStats: 1,
+	exportLibrary: 1, importLibrary: 1, setAsideLibrary: 1, listSetAside: 1, readSetAside: 1,
+	createLocation: 1, listLocations: 1,
+	putEntries: 1, listChildren: 1, searchNames: 1
+} satisfies Record<keyof CoreApi, 1>) as (keyof CoreApi)[];
