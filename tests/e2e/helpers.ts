@@ -8,11 +8,10 @@ export async function openApp(page: Page, path = '/'): Promise<void> {
 }
 
 export async function createLibraryFromUi(page: Page, name: string): Promise<void> {
-	const input = page.getByTestId('new-library-name');
-	await input.fill(name);
+	const before = (await libraryNames(page)).filter((n) => n === name).length;
+	await page.getByTestId('new-library-name').fill(name);
 	await page.getByTestId('create-library').click();
-	// The form empties once the core has created it.
-	await expect(input).toHaveValue('');
+	await expect.poll(async () => (await libraryNames(page)).filter((n) => n === name).length).toBe(before + 1);
 }
 
 export async function libraryNames(page: Page): Promise<string[]> {

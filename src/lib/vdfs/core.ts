@@ -263,10 +263,13 @@ export class Core implements CoreApi {
 	 * damaged mid-use is marked broken so the UI shows the way out instead of failing silently.
 	 */
 	async #call<T>(fn: () => T | Promise<T>): Promise<T> {
+		this.#storage.takeFault?.();
 		try {
 			return await fn();
 		} catch (e) {
-			const err = toVdfsError(e);
+			// A storage fault (a full disk) explains an SQLITE_IOERR better than SQLite can.
+			const fault = this.#storage.takeFault?.();
+			const err = toVdfsError(fault && toVdfsError(fault).code === 'QuotaExceeded' ? fault : e);
 			if (err.code === 'DatabaseCorrupt' && this.#library) {
 				const id = this.#library.id;
 				this.#library.close();

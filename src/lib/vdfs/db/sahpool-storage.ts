@@ -44,11 +44,63 @@ export async function installSahPool(sqlite3: Sqlite3Static, options: SahPoolOpt
 	}
 }
 
+let lastFault: Error | undefined;
+
+/** Chromium's base::File::Error for a full disk, as returned (unsigned) by a failed write(). */
+const FILE_ERROR_NO_SPACE = -8;
+
+function writeFault(result: unknown, wanted: number): Error {
+	// Seen here: with the quota used up, write() returns 4294967288, i.e. -8 as an unsigned
+	// 32-bit number, instead of throwing QuotaExceededError.
+	const code = typeof result === 'number' && result > 0x7fffffff ? result - 0x100000000 : undefined;
+	if (code === FILE_ERROR_NO_SPACE || (typeof result === 'number' && result >= 0 && result < wanted)) {
+		return new DOMException(`The disk has no room for ${wanted} more bytes.`, 'QuotaExceededError');
+	}
+	return new Error(`Writing to browser storage failed (${code ?? String(result)}).`);
+}
+
+/**
+ * The sahpool VFS turns any failure of an access handle into SQLITE_IOERR and keeps only a
+ * console log of it, so a full disk would read as a generic I/O error. Wrapping the writing
+ * methods of FileSystemSyncAccessHandle records what happened for takeFault(): a thrown
+ * DOMException as is, and a write that did not write everything as decoded by writeFault().
+ * Behaviour is otherwise unchanged: results and exceptions pass through.
+ */
+function recordAccessHandleFaults(): void {
+	const proto = (globalThis as { FileSystemSyncAccessHandle?: { prototype: Record<string, unknown> } }).FileSystemSyncAccessHandle?.prototype;
+	if (!proto || proto.__orreryFaults) return;
+	for (const method of ['write', 'truncate', 'flush']) {
+		const original = proto[method] as (...args: unknown[]) => unknown;
+		proto[method] = function (this: unknown, ...args: unknown[]) {
+			try {
+				const result = original.apply(this, args);
+				if (method === 'write') {
+					const wanted = (args[0] as ArrayBufferView).byteLength;
+					if (result !== wanted) lastFault = writeFault(result, wanted);
+				}
+				return result;
+			} catch (e) {
+				lastFault = e instanceof Error ? e : new Error(String(e));
+				throw e;
+			}
+		};
+	}
+	proto.__orreryFaults = true;
+}
+
 export class SahPoolStorage implements DbStorage {
 	constructor(
 		private readonly sqlite3: Sqlite3Static,
 		private readonly pool: SAHPoolUtil
-	) {}
+	) {
+		recordAccessHandleFaults();
+	}
+
+	takeFault(): Error | undefined {
+		const fault = lastFault;
+		lastFault = undefined;
+		return fault;
+	}
 
 	open(name: string): Sql {
 		return new Sql(new this.pool.OpfsSAHPoolDb(name));

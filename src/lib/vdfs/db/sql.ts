@@ -51,9 +51,25 @@ export class Sql {
 		return stmt;
 	}
 
-	/** Runs fn in one IMMEDIATE transaction; rolls back on any throw. Not re-entrant. */
+	/**
+	 * Runs fn in one IMMEDIATE transaction; rolls back on any throw and rethrows the original
+	 * error. Not re-entrant. (oo1's transaction() masks errors such as SQLITE_FULL, after which
+	 * SQLite has already rolled back, with its own "cannot rollback" error.)
+	 */
 	tx<T>(fn: () => T): T {
-		return this.db.transaction('IMMEDIATE', () => fn());
+		this.db.exec('BEGIN IMMEDIATE');
+		try {
+			const result = fn();
+			this.db.exec('COMMIT');
+			return result;
+		} catch (e) {
+			try {
+				this.db.exec('ROLLBACK');
+			} catch {
+				// Already rolled back by SQLite itself (SQLITE_FULL, SQLITE_IOERR).
+			}
+			throw e;
+		}
 	}
 
 	close(): void {

@@ -24,6 +24,11 @@ export interface DbStorage {
 	/** Files set aside so far. */
 	listSetAside(): Promise<string[]>;
 	readSetAside(name: string): Promise<Uint8Array>;
+	/**
+	 * The browser error behind the last failed write, if any, cleared by reading it. SQLite
+	 * reports a failed OPFS write as a bare SQLITE_IOERR; this tells a full disk apart.
+	 */
+	takeFault?(): Error | undefined;
 	/** Makes room for at least `files` open database files (the sahpool has fixed slots). */
 	reserve(files: number): Promise<void>;
 }
