@@ -30,9 +30,11 @@ function icon(size, { maskable }) {
 		raw[y * (size * 4 + 1)] = 0;
 		for (let x = 0; x < size; x++) {
 			const i = y * (size * 4 + 1) + 1 + x * 4;
-			const px = x + 0.5, py = y + 0.5;
+			const px = x + 0.5,
+				py = y + 0.5;
 			// rounded tile
-			const dx = Math.max(Math.abs(px - c) - (c - radius), 0), dy = Math.max(Math.abs(py - c) - (c - radius), 0);
+			const dx = Math.max(Math.abs(px - c) - (c - radius), 0),
+				dy = Math.max(Math.abs(py - c) - (c - radius), 0);
 			const inTile = maskable || Math.hypot(dx, dy) <= radius;
 			if (!inTile) continue;
 			let [r, g, b] = [59, 91, 219];
@@ -49,7 +51,12 @@ function icon(size, { maskable }) {
 	ihdr.writeUInt32BE(size, 0);
 	ihdr.writeUInt32BE(size, 4);
 	ihdr.set([8, 6, 0, 0, 0], 8);
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0))
+	]);
 }
 
 writeFileSync('static/icon-192.png', icon(192, { maskable: false }));

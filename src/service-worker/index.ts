@@ -1,11 +1,12 @@
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
-/// <reference types="@sveltejs/kit" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
-declare let self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> };
+declare let self: ServiceWorkerGlobalScope & {
+	__WB_MANIFEST: Array<string | { url: string; revision: string | null }>;
+};
 
 // The app shell, the core worker and sqlite3.wasm, injected at build time by @vite-pwa/sveltekit.
 precacheAndRoute(self.__WB_MANIFEST);

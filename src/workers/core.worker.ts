@@ -32,7 +32,19 @@ async function start(): Promise<Core> {
 
 function defaultDeviceName(): string {
 	const ua = navigator.userAgent;
-	const os = /CrOS/.test(ua) ? 'Chromebook' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac/.test(ua) ? 'Mac' : /Win/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'Device';
+	const os = /CrOS/.test(ua)
+		? 'Chromebook'
+		: /Android/.test(ua)
+			? 'Android'
+			: /iPhone|iPad/.test(ua)
+				? 'iOS'
+				: /Mac/.test(ua)
+					? 'Mac'
+					: /Win/.test(ua)
+						? 'Windows'
+						: /Linux/.test(ua)
+							? 'Linux'
+							: 'Device';
 	return `${os} browser`;
 }
 

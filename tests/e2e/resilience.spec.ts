@@ -1,13 +1,12 @@
 import { expect, test } from '@playwright/test';
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { readFile } from 'node:fs/promises';
-// @ts-expect-error plain JS module shared with `npm start`
 import { serveBuild } from '../../scripts/serve.js';
 import { createLibraryFromUi, libraryNames, openApp } from './helpers';
 
 test('the built app starts offline from its service worker and reads the library', async ({ browser }) => {
 	// Its own server, so "offline" is real: the server is stopped, not just flagged.
-	const server = (await serveBuild({ port: 0 })) as { url: string; close: () => Promise<void> };
+	const server = await serveBuild({ port: 0 });
 	const context = await browser.newContext({ baseURL: server.url });
 	try {
 		const page = await context.newPage();
@@ -39,7 +38,9 @@ test('a foreign database where a library should be gives a clear error and a way
 	db.close();
 
 	await openApp(page, '/libraries');
-	await page.getByTestId('import-library').setInputFiles({ name: 'accounts.sqlite3', mimeType: 'application/vnd.sqlite3', buffer: foreign });
+	await page
+		.getByTestId('import-library')
+		.setInputFiles({ name: 'accounts.sqlite3', mimeType: 'application/vnd.sqlite3', buffer: foreign });
 	await page.getByRole('link', { name: 'Library', exact: true }).click();
 	await expect(page.getByTestId('broken-library')).toBeVisible();
 	await expect(page.getByTestId('broken-reason')).toContainText('database of another program');
@@ -50,14 +51,19 @@ test('a foreign database where a library should be gives a clear error and a way
 	await expect(page.getByTestId('set-aside-list')).toContainText('.damaged');
 });
 
-test('a damaged library file is caught on open, survives reloads as an error, and can be set aside', async ({ page }) => {
+test('a damaged library file is caught on open, survives reloads as an error, and can be set aside', async ({
+	page
+}) => {
 	await openApp(page);
 	await createLibraryFromUi(page, 'Precious');
 	await page.evaluate(async () => {
-		const lib = (await window.orrery!.listLocations(), await window.orrery!.createLocation({ name: 'Home', kind: 'opfs' }));
+		const lib =
+			(await window.orrery!.listLocations(), await window.orrery!.createLocation({ name: 'Home', kind: 'opfs' }));
 		const dirs = Array.from({ length: 50 }, (_, i) => ({ path: `d${i}`, isDir: true, size: 0, mtime: 1 }));
 		await window.orrery!.putEntries(lib.id, dirs);
-		const files = dirs.flatMap((d) => Array.from({ length: 40 }, (_, j) => ({ path: `${d.path}/file-${j}.txt`, isDir: false, size: j, mtime: 2 })));
+		const files = dirs.flatMap((d) =>
+			Array.from({ length: 40 }, (_, j) => ({ path: `${d.path}/file-${j}.txt`, isDir: false, size: j, mtime: 2 }))
+		);
 		await window.orrery!.putEntries(lib.id, files);
 	});
 	await page.goto('/libraries');
@@ -69,7 +75,9 @@ test('a damaged library file is caught on open, survives reloads as an error, an
 	const damaged = Buffer.from(bytes);
 	damaged.fill(0x5a, 8192);
 
-	await page.getByTestId('import-library').setInputFiles({ name: 'Precious copy.sqlite3', mimeType: 'application/vnd.sqlite3', buffer: damaged });
+	await page
+		.getByTestId('import-library')
+		.setInputFiles({ name: 'Precious copy.sqlite3', mimeType: 'application/vnd.sqlite3', buffer: damaged });
 	await page.getByRole('link', { name: 'Library', exact: true }).click();
 	await expect(page.getByTestId('broken-reason')).toContainText(/damaged|malformed/);
 	await page.reload();
@@ -94,7 +102,12 @@ test('a full disk gives a clear message and leaves the database intact', async (
 	await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 256 * 1024 });
 
 	const error = await page.evaluate(async (loc) => {
-		const rows = Array.from({ length: 20_000 }, (_, i) => ({ path: `big-name-${'x'.repeat(60)}-${i}.bin`, isDir: false, size: i, mtime: i }));
+		const rows = Array.from({ length: 20_000 }, (_, i) => ({
+			path: `big-name-${'x'.repeat(60)}-${i}.bin`,
+			isDir: false,
+			size: i,
+			mtime: i
+		}));
 		try {
 			await window.orrery!.putEntries(loc, rows);
 			return null;
@@ -110,6 +123,9 @@ test('a full disk gives a clear message and leaves the database intact', async (
 	await openApp(page);
 	await expect(page.getByTestId('library-title')).toHaveText('Before the disk filled');
 	await expect(page.getByTestId('stat-entries')).toHaveText('0');
-	const written = await page.evaluate((loc) => window.orrery!.putEntries(loc, [{ path: 'after.txt', isDir: false, size: 1, mtime: 1 }]), location.id);
+	const written = await page.evaluate(
+		(loc) => window.orrery!.putEntries(loc, [{ path: 'after.txt', isDir: false, size: 1, mtime: 1 }]),
+		location.id
+	);
 	expect(written).toBe(1);
 });

@@ -117,7 +117,10 @@ describe('damaged and foreign library files', () => {
 		const { core, storage } = await startCore();
 		const lib = await core.createLibrary({ name: 'Fragile' });
 		const loc = await core.createLocation({ name: 'L', kind: 'opfs' });
-		await core.putEntries(loc.id, Array.from({ length: 500 }, (_, i) => ({ path: `f${i}.txt`, isDir: false, size: i, mtime: i })));
+		await core.putEntries(
+			loc.id,
+			Array.from({ length: 500 }, (_, i) => ({ path: `f${i}.txt`, isDir: false, size: i, mtime: i }))
+		);
 		core.close();
 		const bytes = storage.read(libraryFileName(lib.id));
 		const damaged = bytes.slice();
@@ -158,7 +161,10 @@ describe('locations and entries', () => {
 			['.hidden', true],
 			['photos', false]
 		]);
-		expect((await core.listChildren(loc, 'photos', { sort: 'size', descending: true })).map((c) => c.name)).toEqual(['b.JPG', 'a.jpg']);
+		expect((await core.listChildren(loc, 'photos', { sort: 'size', descending: true })).map((c) => c.name)).toEqual([
+			'b.JPG',
+			'a.jpg'
+		]);
 		expect((await core.searchNames('.jp')).map((c) => c.name).sort()).toEqual(['a.jpg', 'b.JPG']);
 		expect((await core.searchNames('ph')).map((c) => c.name)).toEqual(['photos']);
 		expect(await core.searchNames('"quoted" %_')).toEqual([]);
@@ -191,8 +197,11 @@ describe('locations and entries', () => {
 
 	it('stores any Unicode name', async () => {
 		const { core, loc } = await withLocation();
-		const names = ['日本語のファイル.txt', '🚀 launch.md', 'ünïcødé', 'a'.repeat(255), "it's \"quoted\""];
-		await core.putEntries(loc, names.map((path) => ({ path, isDir: false, size: 1, mtime: 1 })));
+		const names = ['日本語のファイル.txt', '🚀 launch.md', 'ünïcødé', 'a'.repeat(255), 'it\'s "quoted"'];
+		await core.putEntries(
+			loc,
+			names.map((path) => ({ path, isDir: false, size: 1, mtime: 1 }))
+		);
 		expect((await core.listChildren(loc, '')).map((e) => e.name).sort()).toEqual([...names].sort());
 		expect((await core.searchNames('launch'))[0].name).toBe('🚀 launch.md');
 	});

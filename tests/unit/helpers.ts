@@ -11,7 +11,9 @@ export function sqlite(): Promise<Sqlite3Static> {
 	return sqlite3;
 }
 
-export async function startCore(storage?: MemoryStorage): Promise<{ core: Core; storage: MemoryStorage; events: ChangeEvent[] }> {
+export async function startCore(
+	storage?: MemoryStorage
+): Promise<{ core: Core; storage: MemoryStorage; events: ChangeEvent[] }> {
 	const events: ChangeEvent[] = [];
 	const s = storage ?? new MemoryStorage(await sqlite(), crypto.randomUUID());
 	const core = await Core.start({ storage: s, emit: (e) => events.push(e), defaultDeviceName: 'Test device' });

@@ -50,23 +50,28 @@ export function connect(): CoreConnection {
 		if (role === 'connecting' && state.held?.some((l) => l.name === LOCK)) setRole('follower');
 	});
 
-	void navigator.locks.request(LOCK, async () => {
-		const w = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), { type: 'module', name: 'orrery-core' });
-		const remote = wrap<CoreWorkerApi>(w);
-		try {
-			await remote.ready();
-			worker = remote;
-			setRole('leader');
-		} catch (e) {
-			w.terminate();
-			setRole('connecting', toVdfsError(e));
-			throw e;
-		}
-		// Hold the lock for the life of this tab.
-		await new Promise<never>(() => {});
-	}).catch((e: unknown) => {
-		console.error('The core could not start', e);
-	});
+	void navigator.locks
+		.request(LOCK, async () => {
+			const w = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), {
+				type: 'module',
+				name: 'orrery-core'
+			});
+			const remote = wrap<CoreWorkerApi>(w);
+			try {
+				await remote.ready();
+				worker = remote;
+				setRole('leader');
+			} catch (e) {
+				w.terminate();
+				setRole('connecting', toVdfsError(e));
+				throw e;
+			}
+			// Hold the lock for the life of this tab.
+			await new Promise<never>(() => {});
+		})
+		.catch((e: unknown) => {
+			console.error('The core could not start', e);
+		});
 
 	const events = new BroadcastChannel(EVENTS_CHANNEL);
 	const changeListeners = new Set<(event: ChangeEvent) => void>();

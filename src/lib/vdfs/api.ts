@@ -119,9 +119,22 @@ export interface CoreApi {
  * worker expose exactly these, and nothing else can be called from another tab.
  */
 export const CORE_METHODS = Object.keys({
-	settings: 1, setDeviceName: 1,
-	listLibraries: 1, createLibrary: 1, renameLibrary: 1, deleteLibrary: 1, switchLibrary: 1, libraryStats: 1,
-	exportLibrary: 1, importLibrary: 1, setAsideLibrary: 1, listSetAside: 1, readSetAside: 1,
-	createLocation: 1, listLocations: 1,
-	putEntries: 1, listChildren: 1, searchNames: 1
+	settings: 1,
+	setDeviceName: 1,
+	listLibraries: 1,
+	createLibrary: 1,
+	renameLibrary: 1,
+	deleteLibrary: 1,
+	switchLibrary: 1,
+	libraryStats: 1,
+	exportLibrary: 1,
+	importLibrary: 1,
+	setAsideLibrary: 1,
+	listSetAside: 1,
+	readSetAside: 1,
+	createLocation: 1,
+	listLocations: 1,
+	putEntries: 1,
+	listChildren: 1,
+	searchNames: 1
 } satisfies Record<keyof CoreApi, 1>) as (keyof CoreApi)[];

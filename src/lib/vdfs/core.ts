@@ -1,6 +1,14 @@
 import type {
-	CoreApi, EntryInput, EntryRow, LibraryStats, LibrarySummary, ListOptions, LocationKind,
-	LocationSummary, NodeSettings, SearchOptions
+	CoreApi,
+	EntryInput,
+	EntryRow,
+	LibraryStats,
+	LibrarySummary,
+	ListOptions,
+	LocationKind,
+	LocationSummary,
+	NodeSettings,
+	SearchOptions
 } from './api';
 import { libraryFileName, libraryIdFromFileName } from './db/library-schema';
 import { migrate } from './db/migrate';

@@ -67,7 +67,11 @@ export function toVdfsError(e: unknown): VdfsError {
 	const name = e instanceof Error ? e.name : '';
 	const message = e instanceof Error ? e.message : String(e);
 	const rc = sqliteResultName(e);
-	if (name === 'QuotaExceededError' || /QuotaExceeded|SQLITE_FULL|database or disk is full/i.test(message) || rc === 'SQLITE_FULL') {
+	if (
+		name === 'QuotaExceededError' ||
+		/QuotaExceeded|SQLITE_FULL|database or disk is full/i.test(message) ||
+		rc === 'SQLITE_FULL'
+	) {
 		return new VdfsError('QuotaExceeded', QUOTA_MESSAGE);
 	}
 	if (rc === 'SQLITE_CORRUPT' || /SQLITE_CORRUPT|malformed/i.test(message)) {
@@ -84,6 +88,11 @@ function sqliteResultName(e: unknown): string | undefined {
 	const rc = (e as { resultCode?: number }).resultCode;
 	if (typeof rc !== 'number') return undefined;
 	// Primary result codes (the low byte), from sqlite3.h.
-	const primary: Record<number, string> = { 11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 26: 'SQLITE_NOTADB', 10: 'SQLITE_IOERR' };
+	const primary: Record<number, string> = {
+		11: 'SQLITE_CORRUPT',
+		13: 'SQLITE_FULL',
+		26: 'SQLITE_NOTADB',
+		10: 'SQLITE_IOERR'
+	};
 	return primary[rc & 0xff];
 }

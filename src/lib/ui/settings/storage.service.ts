@@ -7,7 +7,10 @@ export interface StorageState {
 /** Usage and quota of the whole origin (libraries, set-aside files, caches). */
 export async function storageState(): Promise<StorageState | null> {
 	if (!navigator.storage?.estimate) return null;
-	const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false]);
+	const [estimate, persisted] = await Promise.all([
+		navigator.storage.estimate(),
+		navigator.storage.persisted?.() ?? false
+	]);
 	return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
 }
 

@@ -67,7 +67,8 @@ function writeFault(result: unknown, wanted: number): Error {
  * Behaviour is otherwise unchanged: results and exceptions pass through.
  */
 function recordAccessHandleFaults(): void {
-	const proto = (globalThis as { FileSystemSyncAccessHandle?: { prototype: Record<string, unknown> } }).FileSystemSyncAccessHandle?.prototype;
+	const proto = (globalThis as unknown as { FileSystemSyncAccessHandle?: { prototype: Record<string, unknown> } })
+		.FileSystemSyncAccessHandle?.prototype;
 	if (!proto || proto.__orreryFaults) return;
 	for (const method of ['write', 'truncate', 'flush']) {
 		const original = proto[method] as (...args: unknown[]) => unknown;
@@ -133,7 +134,7 @@ export class SahPoolStorage implements DbStorage {
 		const dir = await this.#setAsideDir();
 		const file = await dir.getFileHandle(kept, { create: true });
 		const writable = await file.createWritable();
-		await writable.write(bytes);
+		await writable.write(bytes as Uint8Array<ArrayBuffer>);
 		await writable.close();
 		this.remove(name);
 		return kept;

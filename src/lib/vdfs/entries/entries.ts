@@ -33,7 +33,8 @@ export function putEntries(lib: OpenLibrary, location: LocationId, inputs: reado
 			let id = dirIds.get(path);
 			if (id === undefined) {
 				id = sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [locId, path]);
-				if (id === undefined) throw new VdfsError('NotFound', `The folder “${path}” is not indexed yet, so “${path}/…” cannot be added.`);
+				if (id === undefined)
+					throw new VdfsError('NotFound', `The folder “${path}” is not indexed yet, so “${path}/…” cannot be added.`);
 				dirIds.set(path, id);
 			}
 			return id;
@@ -45,7 +46,10 @@ export function putEntries(lib: OpenLibrary, location: LocationId, inputs: reado
 			const { parent, name } = splitPath(input.path);
 			const parentId = dirId(parent);
 			upsert.bind([
-				newId(), locId, parentId, name,
+				newId(),
+				locId,
+				parentId,
+				name,
 				input.isDir ? '' : extensionOf(name),
 				input.isDir ? 1 : 0,
 				input.isDir ? 0 : input.size,
@@ -69,7 +73,12 @@ const SORT_COLUMNS: Record<NonNullable<ListOptions['sort']>, string> = {
 };
 
 /** The children of one folder, read as one JSON string (4–9x faster than row objects here). */
-export function listChildren(lib: OpenLibrary, location: LocationId, dirPath: string, options: ListOptions = {}): EntryRow[] {
+export function listChildren(
+	lib: OpenLibrary,
+	location: LocationId,
+	dirPath: string,
+	options: ListOptions = {}
+): EntryRow[] {
 	const locId = locationRowId(lib, location);
 	const column = SORT_COLUMNS[options.sort ?? 'name'];
 	if (!column) throw new VdfsError('InvalidInput', `Cannot sort by “${String(options.sort)}”.`);

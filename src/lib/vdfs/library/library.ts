@@ -20,7 +20,12 @@ export class OpenLibrary {
 	static attach(id: LibraryId, sql: Sql, name: string, device: ThisDevice): OpenLibrary {
 		const rowId = sql.tx(() => {
 			sql.run('INSERT OR IGNORE INTO library_meta (key, value) VALUES (?, ?), (?, ?), (?, ?)', [
-				'uuid', id, 'name', name, 'created_at', String(Date.now())
+				'uuid',
+				id,
+				'name',
+				name,
+				'created_at',
+				String(Date.now())
 			]);
 			sql.run(
 				`INSERT INTO device (uuid, name, platform) VALUES (?, ?, ?)

@@ -13,7 +13,11 @@ export function registryRows(node: Sql): RegistryRow[] {
 }
 
 export function registryAdd(node: Sql, row: RegistryRow): void {
-	node.run('INSERT OR IGNORE INTO library (uuid, name, created_at) VALUES (?, ?, ?)', [row.uuid, row.name, row.created_at]);
+	node.run('INSERT OR IGNORE INTO library (uuid, name, created_at) VALUES (?, ?, ?)', [
+		row.uuid,
+		row.name,
+		row.created_at
+	]);
 }
 
 export function registryRename(node: Sql, id: LibraryId, name: string): void {
@@ -30,5 +34,9 @@ export function getSetting(node: Sql, key: string): string | undefined {
 
 export function setSetting(node: Sql, key: string, value: string | null): void {
 	if (value === null) node.run('DELETE FROM setting WHERE key = ?', [key]);
-	else node.run('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+	else
+		node.run('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+			key,
+			value
+		]);
 }

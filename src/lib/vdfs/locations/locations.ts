@@ -15,15 +15,20 @@ export function createLocation(
 ): LocationSummary {
 	const name = input.name.trim();
 	if (!name) throw new VdfsError('InvalidInput', 'A location needs a name.');
-	if (!KINDS.includes(input.kind)) throw new VdfsError('InvalidInput', `Unknown location kind “${String(input.kind)}”.`);
+	if (!KINDS.includes(input.kind))
+		throw new VdfsError('InvalidInput', `Unknown location kind “${String(input.kind)}”.`);
 	const id = input.id ?? newId<LocationId>();
 	lib.sql.tx(() => {
 		if (lib.sql.value('SELECT 1 FROM location WHERE uuid = ?', [id])) return;
 		const seq = lib.takeSeq(2);
-		lib.sql.run(
-			'INSERT INTO location (uuid, device_id, name, kind, created_at, seq) VALUES (?, ?, ?, ?, ?, ?)',
-			[id, lib.deviceRowId, name, input.kind, Date.now(), seq]
-		);
+		lib.sql.run('INSERT INTO location (uuid, device_id, name, kind, created_at, seq) VALUES (?, ?, ?, ?, ?, ?)', [
+			id,
+			lib.deviceRowId,
+			name,
+			input.kind,
+			Date.now(),
+			seq
+		]);
 		const locationRowId = lib.sql.value<number>('SELECT last_insert_rowid()');
 		lib.sql.run(
 			"INSERT INTO entry (uuid, location_id, parent_id, name, is_dir, path, seq) VALUES (?, ?, NULL, '', 1, '', ?)",
@@ -51,6 +56,7 @@ export function listLocations(lib: OpenLibrary): LocationSummary[] {
 
 export function locationRowId(lib: OpenLibrary, id: LocationId): number {
 	const rowId = lib.sql.value<number>('SELECT id FROM location WHERE uuid = ?', [id]);
-	if (rowId === undefined) throw new VdfsError('NotFound', 'That location is not in this library (it may have been removed).');
+	if (rowId === undefined)
+		throw new VdfsError('NotFound', 'That location is not in this library (it may have been removed).');
 	return rowId;
 }

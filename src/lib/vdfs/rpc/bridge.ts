@@ -12,7 +12,9 @@ export const RPC_CHANNEL = 'orrery-rpc';
 export const EVENTS_CHANNEL = 'orrery-events';
 
 type Request = { t: 'req'; id: string; from: string; method: string; args: unknown[] };
-type Response = { t: 'res'; id: string; to: string } & ({ ok: true; value: unknown } | { ok: false; error: SerializedError });
+type Response = { t: 'res'; id: string; to: string } & (
+	{ ok: true; value: unknown } | { ok: false; error: SerializedError }
+);
 type Ready = { t: 'ready'; core: string };
 type Hello = { t: 'hello'; from: string };
 type Message = Request | Response | Ready | Hello;
@@ -30,7 +32,11 @@ export function serveCore(core: CoreApi, channelName = RPC_CHANNEL): () => void 
 	const handle = (req: Request): Promise<Response> => {
 		const base = { t: 'res' as const, id: req.id, to: req.from };
 		if (!allowed.has(req.method) || !Array.isArray(req.args)) {
-			return Promise.resolve({ ...base, ok: false, error: { code: 'InvalidInput', message: `Unknown core call “${String(req.method)}”.` } });
+			return Promise.resolve({
+				...base,
+				ok: false,
+				error: { code: 'InvalidInput', message: `Unknown core call “${String(req.method)}”.` }
+			});
 		}
 		const method = core[req.method as keyof CoreApi] as (...args: unknown[]) => Promise<unknown>;
 		return method.apply(core, req.args).then(
@@ -89,13 +95,16 @@ export function connectCore(channelName = RPC_CHANNEL): CoreClient {
 			channel.postMessage(req);
 		});
 
-	const api = Object.fromEntries(CORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as CoreApi;
+	const api = Object.fromEntries(
+		CORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])
+	) as unknown as CoreApi;
 	return {
 		api,
 		pending: () => pending.size,
 		close: () => {
 			channel.close();
-			for (const p of pending.values()) p.reject(new VdfsError('CoreUnavailable', 'This tab closed its connection to the library.'));
+			for (const p of pending.values())
+				p.reject(new VdfsError('CoreUnavailable', 'This tab closed its connection to the library.'));
 			pending.clear();
 		}
 	};
