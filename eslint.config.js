@@ -6,7 +6,15 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'relay/node_modules/']
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'node_modules/',
+			'test-results/',
+			'playwright-report/',
+			'relay/node_modules/',
+			'bench/.dist/'
+		]
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,
