@@ -1,4 +1,7 @@
-import { devices, expect, test } from '@playwright/test';
+import { chromium, devices, expect, test } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLibraryFromUi, openApp } from './helpers';
 
 test('on a phone the sidebar is a drawer that opens, navigates and closes by touch', async ({ browser }) => {
@@ -47,4 +50,27 @@ test('settings show storage use and the device name can be changed', async ({ pa
 	await page.reload();
 	await openApp(page, '/settings');
 	await expect(page.getByTestId('device-name')).toHaveValue('Study desktop');
+});
+
+test('Chromium finds the app installable: manifest, icons and a service worker', async () => {
+	// A persistent profile: Chromium never offers to install from an incognito-like context.
+	const dir = await mkdtemp(join(tmpdir(), 'orrery-profile-'));
+	const { launchOptions, baseURL } = test.info().project.use;
+	const context = await chromium.launchPersistentContext(dir, { ...launchOptions, baseURL });
+	try {
+		const page = context.pages()[0] ?? (await context.newPage());
+		await openApp(page);
+		await page.evaluate(async () => {
+			await navigator.serviceWorker.ready;
+		});
+		const cdp = await context.newCDPSession(page);
+		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+		expect(installabilityErrors).toEqual([]);
+		const manifest = await cdp.send('Page.getAppManifest');
+		expect(manifest.errors).toEqual([]);
+		expect(JSON.parse(manifest.data ?? '{}')).toMatchObject({ name: 'Orrery', display: 'standalone' });
+	} finally {
+		await context.close();
+		await rm(dir, { recursive: true, force: true });
+	}
 });
