@@ -19,8 +19,12 @@ type Ready = { t: 'ready'; core: string };
 type Hello = { t: 'hello'; from: string };
 type Message = Request | Response | Ready | Hello;
 
-/** How many answered request ids the server keeps to answer a resend without running it again. */
-const REMEMBERED = 500;
+/**
+ * How long an answer is remembered after it was sent. A client resends only calls still pending
+ * when a core announces itself, so a resend can only race an answer already on its way, which
+ * takes milliseconds. Forgetting soon matters: answers can be large (a library backup).
+ */
+const REMEMBER_MS = 10_000;
 
 /** Serves `core` to every tab. Returns a function that stops serving. */
 export function serveCore(core: CoreApi, channelName = RPC_CHANNEL): () => void {
@@ -53,7 +57,8 @@ export function serveCore(core: CoreApi, channelName = RPC_CHANNEL): () => void 
 		if (!answer) {
 			answer = handle(msg);
 			answered.set(msg.id, answer);
-			if (answered.size > REMEMBERED) answered.delete(answered.keys().next().value as string);
+			const id = msg.id;
+			void answer.then(() => setTimeout(() => answered.delete(id), REMEMBER_MS));
 		}
 		void answer.then((res) => channel.postMessage(res));
 	};
