@@ -86,3 +86,34 @@ test('closing the leader tab hands the core to another tab within 2 s, losing no
 	expect(await libraryNames(follower)).toEqual(['After hand-over', 'Before hand-over', 'During hand-over']);
 	test.info().annotations.push({ type: 'hand-over-ms', description: String(handOverMs) });
 });
+
+test('a crashed core worker hands over to another tab; no saved write is lost and calls do not hang', async ({
+	context
+}) => {
+	const first = await context.newPage();
+	await openApp(first, '/libraries');
+	await expect.poll(() => role(first)).toBe('leader');
+	const second = await context.newPage();
+	await openApp(second, '/libraries');
+	await createLibraryFromUi(first, 'Saved before the crash');
+
+	const coreWorker = first.workers().find((w) => w.url().includes('core.worker'));
+	expect(coreWorker, 'the leader runs the core worker').toBeTruthy();
+	await coreWorker!.evaluate(() => {
+		setTimeout(() => {
+			throw new Error('simulated crash of the core worker');
+		});
+	});
+
+	await expect(second.getByTestId('core-role')).toHaveAttribute('data-role', 'leader', { timeout: 5_000 });
+	await expect(first.getByTestId('core-role')).toHaveAttribute('data-role', 'follower');
+	await createLibraryFromUi(first, 'Written after the crash');
+	await createLibraryFromUi(second, 'Also after the crash');
+	await second.reload();
+	await openApp(second, '/libraries');
+	expect(await libraryNames(second)).toEqual([
+		'Also after the crash',
+		'Saved before the crash',
+		'Written after the crash'
+	]);
+});

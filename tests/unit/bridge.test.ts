@@ -103,3 +103,39 @@ describe('RPC bridge between tabs', () => {
 		expect(await core.listLibraries()).toEqual([]);
 	});
 });
+
+describe('RPC bridge across a change of leader', () => {
+	it('resends a call the old leader never answered to the new leader', async () => {
+		const name = channelName();
+		const { core: stuck } = await startCore();
+		// The old leader receives the call but dies before answering it.
+		const dying = new Proxy(stuck, {
+			get(target, prop) {
+				return prop === 'createLibrary' ? () => new Promise(() => {}) : (Reflect.get(target, prop) as unknown);
+			}
+		});
+		const stopOld = serveCore(dying, name);
+		const client = connectCore(name);
+		cleanups.push(client.close);
+		const answer = client.api.createLibrary({ name: 'Survivor', id: crypto.randomUUID() as LibraryId });
+		await new Promise((r) => setTimeout(r, 50));
+		expect(client.pending()).toBe(1);
+		stopOld();
+		const { core: fresh } = await startCore();
+		cleanups.push(serveCore(fresh, name));
+		expect((await answer).name).toBe('Survivor');
+		expect((await fresh.listLibraries()).map((l) => l.name)).toEqual(['Survivor']);
+	});
+
+	it('a call that cannot be sent fails alone and does not block later resends', async () => {
+		const name = channelName();
+		const client = connectCore(name);
+		cleanups.push(client.close);
+		const unsendable = client.api.setDeviceName((() => 'x') as unknown as string);
+		await expect(unsendable).rejects.toMatchObject({ code: 'InvalidInput' });
+		const later = client.api.createLibrary({ name: 'Later' });
+		const { core } = await startCore();
+		cleanups.push(serveCore(core, name));
+		expect((await later).name).toBe('Later');
+	});
+});

@@ -21,6 +21,8 @@ export interface CoreConnection {
 }
 
 const LOCK = 'orrery-core';
+/** A core that keeps crashing is not restarted forever. */
+const MAX_RESTARTS = 3;
 
 export function connect(): CoreConnection {
 	installErrorTransfer();
@@ -33,14 +35,19 @@ export function connect(): CoreConnection {
 		for (const l of roleListeners) l(next, error);
 	};
 
+	/** Settles when the current worker dies; calls in flight to it fail with this, not hang. */
+	let workerDied: Promise<never> = new Promise(() => {});
+
 	// Until this tab leads, its calls go over the bridge (answered by the leader, or queued
 	// until one exists, which may turn out to be this very tab).
 	const api = Object.fromEntries(
 		CORE_METHODS.map((m) => [
 			m,
 			(...args: unknown[]) => {
-				const target = (worker ?? bridge.api) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-				return target[m](...args);
+				if (!worker)
+					return (bridge.api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m](...args);
+				const target = worker as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+				return Promise.race([target[m](...args), workerDied]);
 			}
 		])
 	) as unknown as CoreApi;
@@ -50,28 +57,72 @@ export function connect(): CoreConnection {
 		if (role === 'connecting' && state.held?.some((l) => l.name === LOCK)) setRole('follower');
 	});
 
-	void navigator.locks
-		.request(LOCK, async () => {
-			const w = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), {
-				type: 'module',
-				name: 'orrery-core'
-			});
-			const remote = wrap<CoreWorkerApi>(w);
-			try {
-				await remote.ready();
-				worker = remote;
-				setRole('leader');
-			} catch (e) {
-				w.terminate();
-				setRole('connecting', toVdfsError(e));
-				throw e;
-			}
-			// Hold the lock for the life of this tab.
-			await new Promise<never>(() => {});
-		})
-		.catch((e: unknown) => {
-			console.error('The core could not start', e);
+	let crashes = 0;
+	const lead = (): void => {
+		void navigator.locks
+			.request(LOCK, async () => {
+				const died = await runCore();
+				if (!died) return;
+				// Released by returning: another open tab may take over, or this one again.
+				if (++crashes <= MAX_RESTARTS) {
+					setRole('follower');
+					queueMicrotask(lead);
+				} else {
+					setRole(
+						'connecting',
+						new VdfsError('CoreUnavailable', `${died.message} It stopped ${crashes} times; reload to try again.`)
+					);
+				}
+			})
+			.catch((e: unknown) => setRole('connecting', toVdfsError(e)));
+	};
+
+	/**
+	 * Starts the core worker and holds it while it lives. Resolves with why it died, or with
+	 * nothing when it could not start at all (the error is shown and the lock let go, so another
+	 * tab may try).
+	 */
+	const runCore = async (): Promise<VdfsError | undefined> => {
+		let w: Worker;
+		try {
+			w = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), { type: 'module', name: 'orrery-core' });
+		} catch (e) {
+			setRole('connecting', toVdfsError(e));
+			return undefined;
+		}
+		const crashed = new Promise<VdfsError>((resolve) => {
+			const onError = (event: Event) => {
+				console.error('The core worker stopped', event);
+				resolve(
+					new VdfsError(
+						'CoreUnavailable',
+						'The part of Orrery that runs the library stopped unexpectedly. Saved changes are kept; the last action may not have been saved.'
+					)
+				);
+			};
+			w.addEventListener('error', onError);
+			w.addEventListener('messageerror', onError);
 		});
+		const remote = wrap<CoreWorkerApi>(w);
+		try {
+			const started = await Promise.race([remote.ready(), crashed]);
+			if (started instanceof VdfsError) throw started;
+		} catch (e) {
+			w.terminate();
+			setRole('connecting', toVdfsError(e));
+			return undefined;
+		}
+		workerDied = crashed.then((e) => Promise.reject(e));
+		workerDied.catch(() => {});
+		worker = remote;
+		setRole('leader');
+		const why = await crashed;
+		worker = null;
+		w.terminate();
+		return why;
+	};
+
+	lead();
 
 	const events = new BroadcastChannel(EVENTS_CHANNEL);
 	const changeListeners = new Set<(event: ChangeEvent) => void>();

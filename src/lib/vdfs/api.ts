@@ -98,8 +98,11 @@ export interface CoreApi {
 	libraryStats(): Promise<LibraryStats>;
 	/** A consistent copy of the library file (a backup). */
 	exportLibrary(id: LibraryId): Promise<Uint8Array>;
-	/** Adds a library from a backup file; a damaged file shows up as a broken library. */
-	importLibrary(bytes: Uint8Array, name: string): Promise<LibrarySummary>;
+	/**
+	 * Adds a library from a backup file under a new id (`id` may be given by the caller, so a
+	 * retried call imports once); a damaged or foreign file shows up as a broken library.
+	 */
+	importLibrary(bytes: Uint8Array, name: string, id?: LibraryId): Promise<LibrarySummary>;
 	/** Moves a broken library's file aside (kept for download) and starts it fresh, empty. */
 	setAsideLibrary(id: LibraryId): Promise<{ keptAs: string }>;
 	listSetAside(): Promise<string[]>;

@@ -104,6 +104,11 @@ export const libraryMigrations: readonly Migration[] = [
 			CREATE TRIGGER entry_fts_delete AFTER DELETE ON entry BEGIN
 				INSERT INTO entry_fts(entry_fts, rowid, name) VALUES ('delete', old.id, old.name);
 			END;
+			-- A folder replaced by a file of the same name: its subtree is gone (children cascade).
+			CREATE TRIGGER entry_dir_became_file AFTER UPDATE OF is_dir ON entry
+			WHEN old.is_dir = 1 AND new.is_dir = 0 BEGIN
+				DELETE FROM entry WHERE parent_id = old.id;
+			END;
 			CREATE TRIGGER entry_fts_rename AFTER UPDATE OF name ON entry BEGIN
 				INSERT INTO entry_fts(entry_fts, rowid, name) VALUES ('delete', old.id, old.name);
 				INSERT INTO entry_fts(rowid, name) VALUES (new.id, new.name);

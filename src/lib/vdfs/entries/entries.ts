@@ -10,18 +10,25 @@ export const ENTRY_JSON = `json_object('id', e.uuid, 'name', e.name, 'extension'
 	'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime, 'casId', e.cas_id,
 	'hidden', json(iif(e.hidden, 'true', 'false')), 'dirPath', p.path, 'locationId', l.uuid)`;
 
+/**
+ * A changed size or mtime means the bytes may have changed: the content id is dropped until the
+ * file is identified again. A folder that became a file loses its children (trigger
+ * entry_dir_became_file).
+ */
 const UPSERT = `INSERT INTO entry (uuid, location_id, parent_id, name, extension, is_dir, size, mtime, path, hidden, seq)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (parent_id, name) DO UPDATE SET
 		is_dir = excluded.is_dir, size = excluded.size, mtime = excluded.mtime, path = excluded.path,
-		hidden = excluded.hidden, extension = excluded.extension, seq = excluded.seq
+		hidden = excluded.hidden, extension = excluded.extension, seq = excluded.seq,
+		cas_id = iif(entry.size IS excluded.size AND entry.mtime IS excluded.mtime AND entry.is_dir IS excluded.is_dir, entry.cas_id, NULL)
 	WHERE entry.is_dir IS NOT excluded.is_dir OR entry.size IS NOT excluded.size
 		OR entry.mtime IS NOT excluded.mtime OR entry.hidden IS NOT excluded.hidden`;
 
 /**
  * Writes entries of one location in one transaction: new ones are inserted, changed ones
- * (size, mtime, kind, hidden) updated and stamped with a fresh seq, unchanged ones left alone
- * so a rescan of an unchanged tree writes nothing. Parents must come before their children.
+ * (size, mtime, kind, hidden) updated and stamped with a fresh seq, unchanged ones left alone,
+ * so a rescan of an unchanged tree writes nothing and uses no sequence number. Parents must
+ * come before their children.
  */
 export function putEntries(lib: OpenLibrary, location: LocationId, inputs: readonly EntryInput[]): number {
 	if (inputs.length === 0) return 0;
@@ -33,35 +40,45 @@ export function putEntries(lib: OpenLibrary, location: LocationId, inputs: reado
 			let id = dirIds.get(path);
 			if (id === undefined) {
 				id = sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [locId, path]);
-				if (id === undefined)
+				if (id === undefined) {
 					throw new VdfsError('NotFound', `The folder “${path}” is not indexed yet, so “${path}/…” cannot be added.`);
+				}
 				dirIds.set(path, id);
 			}
 			return id;
 		};
-		let seq = lib.takeSeq(inputs.length);
+		let seq = lib.nextSeq();
 		let written = 0;
 		const upsert = sql.prepared(UPSERT);
-		for (const input of inputs) {
-			const { parent, name } = splitPath(input.path);
-			const parentId = dirId(parent);
-			upsert.bind([
-				newId(),
-				locId,
-				parentId,
-				name,
-				input.isDir ? '' : extensionOf(name),
-				input.isDir ? 1 : 0,
-				input.isDir ? 0 : input.size,
-				input.mtime,
-				input.isDir ? input.path : null,
-				(input.hidden ?? isHiddenName(name)) ? 1 : 0,
-				seq++
-			]);
-			upsert.step();
+		try {
+			for (const input of inputs) {
+				const { parent, name } = splitPath(input.path);
+				const parentId = dirId(parent);
+				upsert.bind([
+					newId(),
+					locId,
+					parentId,
+					name,
+					input.isDir ? '' : extensionOf(name),
+					input.isDir ? 1 : 0,
+					input.isDir ? 0 : input.size,
+					input.mtime,
+					input.isDir ? input.path : null,
+					(input.hidden ?? isHiddenName(name)) ? 1 : 0,
+					seq
+				]);
+				upsert.step();
+				upsert.reset(true);
+				if (sql.db.changes() > 0) {
+					written++;
+					seq++;
+				}
+			}
+		} finally {
+			// A cached statement left mid-step would fail every later call (SQLITE_MISUSE).
 			upsert.reset(true);
-			written += sql.db.changes();
 		}
+		lib.useSeqUpTo(seq);
 		return written;
 	});
 }

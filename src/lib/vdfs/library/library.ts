@@ -9,33 +9,50 @@ export interface ThisDevice {
 
 /** An open library database together with this device's row in it. */
 export class OpenLibrary {
+	#deviceRowId = 0;
+
 	private constructor(
 		readonly id: LibraryId,
-		readonly sql: Sql,
-		/** Local rowid of this device in this library's `device` table. */
-		readonly deviceRowId: number
+		readonly sql: Sql
 	) {}
 
-	/** Writes the library's own identity on first open and makes sure this device is a member. */
+	/**
+	 * Stamps the file with its library id (a restored backup takes the id it is registered
+	 * under), names it on first open, and makes sure this device is a member.
+	 */
 	static attach(id: LibraryId, sql: Sql, name: string, device: ThisDevice): OpenLibrary {
-		const rowId = sql.tx(() => {
-			sql.run('INSERT OR IGNORE INTO library_meta (key, value) VALUES (?, ?), (?, ?), (?, ?)', [
-				'uuid',
-				id,
-				'name',
+		const lib = new OpenLibrary(id, sql);
+		sql.tx(() => {
+			sql.run(
+				"INSERT INTO library_meta (key, value) VALUES ('uuid', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value",
+				[id]
+			);
+			sql.run("INSERT OR IGNORE INTO library_meta (key, value) VALUES ('name', ?), ('created_at', ?)", [
 				name,
-				'created_at',
 				String(Date.now())
 			]);
-			sql.run(
-				`INSERT INTO device (uuid, name, platform) VALUES (?, ?, ?)
-				 ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, platform = excluded.platform
-				 WHERE device.name IS NOT excluded.name OR device.platform IS NOT excluded.platform`,
-				[device.id, device.name, device.platform]
-			);
-			return sql.value<number>('SELECT id FROM device WHERE uuid = ?', [device.id]) ?? 0;
+			lib.#attachDevice(device);
 		});
-		return new OpenLibrary(id, sql, rowId);
+		return lib;
+	}
+
+	/** This device's local rowid in the library's `device` table. */
+	get deviceRowId(): number {
+		return this.#deviceRowId;
+	}
+
+	attachDevice(device: ThisDevice): void {
+		this.sql.tx(() => this.#attachDevice(device));
+	}
+
+	#attachDevice(device: ThisDevice): void {
+		this.sql.run(
+			`INSERT INTO device (uuid, name, platform) VALUES (?, ?, ?)
+			 ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, platform = excluded.platform
+			 WHERE device.name IS NOT excluded.name OR device.platform IS NOT excluded.platform`,
+			[device.id, device.name, device.platform]
+		);
+		this.#deviceRowId = this.sql.value<number>('SELECT id FROM device WHERE uuid = ?', [device.id]) ?? 0;
 	}
 
 	get name(): string {
@@ -46,13 +63,23 @@ export class OpenLibrary {
 		this.sql.run("INSERT OR REPLACE INTO library_meta (key, value) VALUES ('name', ?)", [name]);
 	}
 
+	/** The next sequence number this device would stamp (nothing is reserved). */
+	nextSeq(): number {
+		return this.sql.value<number>('SELECT next_seq FROM device WHERE id = ?', [this.#deviceRowId]) ?? 1;
+	}
+
 	/**
-	 * Reserves `count` consecutive sequence numbers of this device and returns the first. Call
-	 * inside the transaction that stamps them, so a rollback gives them back.
+	 * Records that sequence numbers below `next` are used. Call inside the transaction that
+	 * stamped them, so a rollback gives them back.
 	 */
+	useSeqUpTo(next: number): void {
+		this.sql.run('UPDATE device SET next_seq = ? WHERE id = ? AND next_seq < ?', [next, this.#deviceRowId, next]);
+	}
+
+	/** Reserves `count` consecutive sequence numbers and returns the first (inside a transaction). */
 	takeSeq(count: number): number {
-		const first = this.sql.value<number>('SELECT next_seq FROM device WHERE id = ?', [this.deviceRowId]) ?? 1;
-		this.sql.run('UPDATE device SET next_seq = ? WHERE id = ?', [first + count, this.deviceRowId]);
+		const first = this.nextSeq();
+		this.useSeqUpTo(first + count);
 		return first;
 	}
 

@@ -10,7 +10,7 @@ import type { DbStorage } from '../db/storage';
  * a foreign SQLite file, a file that is not a database, or a damaged one is refused with an
  * error that names the library, so the UI can offer a way out instead of a blank screen.
  */
-export function openLibraryDb(storage: DbStorage, id: LibraryId): Sql {
+export function openLibraryDb(storage: DbStorage, id: LibraryId, { fullCheck = false } = {}): Sql {
 	const sql = storage.open(libraryFileName(id));
 	try {
 		// One connection per file by design (one core per origin); EXCLUSIVE lets WAL run
@@ -22,8 +22,12 @@ export function openLibraryDb(storage: DbStorage, id: LibraryId): Sql {
 		if ((version === 0 && objects > 0) || (version > 0 && appId !== LIBRARY_APPLICATION_ID)) {
 			throw new VdfsError('ForeignDatabase', 'This file is a database of another program, not an Orrery library.');
 		}
-		const check = sql.value<string>('PRAGMA quick_check(1)');
-		if (check !== 'ok') throw new VdfsError('DatabaseCorrupt', `The library file is damaged (${check}).`);
+		// A full check reads every page, so it runs only for files from outside (a restored
+		// backup). Damage found later, while in use, marks the library broken (Core.#call).
+		if (fullCheck) {
+			const check = sql.value<string>('PRAGMA quick_check(1)');
+			if (check !== 'ok') throw new VdfsError('DatabaseCorrupt', `The library file is damaged (${check}).`);
+		}
 		sql.exec('PRAGMA journal_mode = WAL');
 		// In WAL, NORMAL survives a crash of the tab or browser without corruption; only an OS
 		// crash can drop the last commits.

@@ -4,9 +4,13 @@ import { deserializeError, serializeError, VdfsError, type SerializedError } fro
 /**
  * Other tabs reach the leader's core over a BroadcastChannel: the core worker serves requests,
  * every tab's client sends them. When the leader changes, the new core announces itself and
- * clients resend what was not answered; the server remembers recent request ids, so a resent
- * request is answered once. (Creating calls also take caller-made ids, so even a request that
- * the old leader ran just before it closed is not applied twice.)
+ * clients resend what was not answered. A core answers a repeated request id from memory, so
+ * a resend to the same core runs once. A request that the old leader ran just before it closed
+ * runs again on the new one: calls that create something take a caller-made id (the UI always
+ * gives one) and are then idempotent; the rest are reads or set a value.
+ *
+ * Every tab sees every message on the channel, large answers included; a MessagePort per client
+ * would avoid that and is the next step if big payloads (backups) start to matter.
  */
 export const RPC_CHANNEL = 'orrery-rpc';
 export const EVENTS_CHANNEL = 'orrery-events';
@@ -82,7 +86,7 @@ export function connectCore(channelName = RPC_CHANNEL): CoreClient {
 	channel.onmessage = (event: MessageEvent<Message>) => {
 		const msg = event.data;
 		if (msg?.t === 'ready') {
-			for (const { req } of pending.values()) channel.postMessage(req);
+			for (const req of [...pending.values()].map((p) => p.req)) send(req);
 		} else if (msg?.t === 'res' && msg.to === me) {
 			const call = pending.get(msg.id);
 			if (!call) return;
@@ -93,11 +97,27 @@ export function connectCore(channelName = RPC_CHANNEL): CoreClient {
 	};
 	channel.postMessage({ t: 'hello', from: me } satisfies Hello);
 
+	/** Posts a request; one that cannot be sent (not cloneable) fails alone, at once. */
+	const send = (req: Request): void => {
+		try {
+			channel.postMessage(req);
+		} catch (e) {
+			const call = pending.get(req.id);
+			pending.delete(req.id);
+			call?.reject(
+				new VdfsError(
+					'InvalidInput',
+					`This call cannot be sent to the library: ${e instanceof Error ? e.message : String(e)}`
+				)
+			);
+		}
+	};
+
 	const call = (method: string, args: unknown[]): Promise<unknown> =>
 		new Promise((resolve, reject) => {
 			const req: Request = { t: 'req', id: crypto.randomUUID(), from: me, method, args };
 			pending.set(req.id, { req, resolve, reject });
-			channel.postMessage(req);
+			send(req);
 		});
 
 	const api = Object.fromEntries(
