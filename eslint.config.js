@@ -67,6 +67,23 @@ export default ts.config(
 		}
 	},
 	{
+		// The UI sees the core only through api.ts (types, errors) and the client.
+		files: ['src/lib/ui/**', 'src/routes/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$lib/vdfs/*', '!$lib/vdfs/api', '**/vdfs/*', '!**/vdfs/api'],
+							message: 'The UI imports only $lib/vdfs/api and $lib/client.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.js', 'scripts/**', 'bench/**'],
 		...ts.configs.disableTypeChecked
 	}

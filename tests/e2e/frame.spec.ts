@@ -44,7 +44,8 @@ test('settings show storage use and the device name can be changed', async ({ pa
 	await page.goto('/settings');
 	await expect(page.getByTestId('storage-usage')).toContainText(/B$/);
 	await expect(page.getByTestId('storage-quota')).toContainText(/B$/);
-	await expect(page.getByTestId('storage-persisted')).toContainText(/persistent/i);
+	const persisted = await page.evaluate(() => navigator.storage.persisted());
+	await expect(page.getByTestId('storage-persisted')).toContainText(persisted ? /^Persistent:/ : /^Not persistent:/);
 	await page.getByTestId('device-name').fill('Study desktop');
 	await page.getByRole('button', { name: 'Save' }).click();
 	await page.reload();

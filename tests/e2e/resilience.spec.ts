@@ -118,11 +118,17 @@ test('a full disk gives a clear message and leaves the database intact', async (
 	expect(error?.code, error?.message).toBe('QuotaExceeded');
 	expect(error?.message).toMatch(/no room left/);
 
+	// Room again: the next write works at once, without a reload.
 	await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+	const retried = await page.evaluate(
+		(loc) => window.orrery!.putEntries(loc, [{ path: 'retry.txt', isDir: false, size: 1, mtime: 1 }]),
+		location.id
+	);
+	expect(retried).toBe(1);
 	await page.reload();
 	await openApp(page);
 	await expect(page.getByTestId('library-title')).toHaveText('Before the disk filled');
-	await expect(page.getByTestId('stat-entries')).toHaveText('0');
+	await expect(page.getByTestId('stat-entries')).toHaveText('1');
 	const written = await page.evaluate(
 		(loc) => window.orrery!.putEntries(loc, [{ path: 'after.txt', isDir: false, size: 1, mtime: 1 }]),
 		location.id

@@ -4,6 +4,9 @@
  * structured-clonable.
  */
 import type { SerializedError } from './errors';
+
+export { VdfsError, toVdfsError } from './errors';
+export type { SerializedError, VdfsErrorCode } from './errors';
 import type { DeviceId, EntryId, LibraryId, LocationId } from './ids';
 
 export type { ChangeEvent, ChangeTopic } from './events';

@@ -1,5 +1,4 @@
-import type { ChangeEvent, CoreApi } from '$lib/vdfs/api';
-import type { VdfsError } from '$lib/vdfs/errors';
+import type { ChangeEvent, CoreApi, VdfsError } from '$lib/vdfs/api';
 import { connect, type CoreConnection, type Role } from '$lib/client/core-connection';
 
 type Topic = ChangeEvent['topic'];

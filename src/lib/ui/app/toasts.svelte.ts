@@ -1,4 +1,4 @@
-import { toVdfsError } from '$lib/vdfs/errors';
+import { toVdfsError } from '$lib/vdfs/api';
 
 export interface Toast {
 	id: number;

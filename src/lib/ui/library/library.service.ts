@@ -1,4 +1,4 @@
-import type { LibraryId, LibrarySummary } from '$lib/vdfs/api';
+import type { LibraryId, LibraryStats, LibrarySummary } from '$lib/vdfs/api';
 import { coreStore } from '../app/core.svelte';
 import { toasts } from '../app/toasts.svelte';
 import { requestPersistence } from '../settings/storage.service';
@@ -92,4 +92,22 @@ function download(bytes: Uint8Array, filename: string): void {
 	a.download = filename;
 	a.click();
 	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Library totals for the overview; undefined (and a message) when they cannot be read. */
+export async function loadLibraryStats(): Promise<LibraryStats | undefined> {
+	try {
+		return await coreStore.api.libraryStats();
+	} catch (e) {
+		toasts.error(e, 'Reading the library totals');
+	}
+}
+
+export async function listSetAside(): Promise<string[]> {
+	try {
+		return await coreStore.api.listSetAside();
+	} catch (e) {
+		toasts.error(e, 'Listing set-aside files');
+		return [];
+	}
 }

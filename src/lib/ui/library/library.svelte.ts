@@ -1,12 +1,14 @@
-import type { LibrarySummary, NodeSettings } from '$lib/vdfs/api';
+import type { LibrarySummary, NodeSettings, VdfsError } from '$lib/vdfs/api';
+import { toVdfsError } from '$lib/vdfs/api';
 import { coreStore } from '../app/core.svelte';
-import { toasts } from '../app/toasts.svelte';
 
 /** The libraries list and node settings, kept fresh by change events. */
 class LibraryStore {
 	libraries = $state<LibrarySummary[]>([]);
 	settings = $state<NodeSettings | null>(null);
 	loaded = $state(false);
+	/** Why the last load failed; the page shows it with a way to retry. */
+	error = $state<VdfsError | null>(null);
 	current = $derived(this.libraries.find((l) => l.current) ?? null);
 	#started = false;
 
@@ -22,9 +24,10 @@ class LibraryStore {
 			const [libraries, settings] = await Promise.all([coreStore.api.listLibraries(), coreStore.api.settings()]);
 			this.libraries = libraries;
 			this.settings = settings;
+			this.error = null;
 			this.loaded = true;
 		} catch (e) {
-			toasts.error(e, 'Loading your libraries');
+			this.error = toVdfsError(e);
 		}
 	}
 }

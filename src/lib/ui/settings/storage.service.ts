@@ -1,3 +1,6 @@
+import { coreStore } from '../app/core.svelte';
+import { toasts } from '../app/toasts.svelte';
+
 export interface StorageState {
 	usage: number;
 	quota: number;
@@ -7,11 +10,16 @@ export interface StorageState {
 /** Usage and quota of the whole origin (libraries, set-aside files, caches). */
 export async function storageState(): Promise<StorageState | null> {
 	if (!navigator.storage?.estimate) return null;
-	const [estimate, persisted] = await Promise.all([
-		navigator.storage.estimate(),
-		navigator.storage.persisted?.() ?? false
-	]);
-	return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+	try {
+		const [estimate, persisted] = await Promise.all([
+			navigator.storage.estimate(),
+			navigator.storage.persisted?.() ?? false
+		]);
+		return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+	} catch {
+		// Shown as "this browser does not report storage use".
+		return null;
+	}
 }
 
 /** Asks the browser to keep our data under storage pressure; false where it declines. */
@@ -33,4 +41,15 @@ export function formatBytes(n: number): string {
 		i++;
 	}
 	return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export async function saveDeviceName(name: string): Promise<boolean> {
+	try {
+		await coreStore.api.setDeviceName(name);
+		toasts.show('info', 'Device name saved.');
+		return true;
+	} catch (e) {
+		toasts.error(e, 'Saving the device name');
+		return false;
+	}
 }
