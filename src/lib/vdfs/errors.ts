@@ -13,6 +13,8 @@ export type VdfsErrorCode =
 	| 'StorageUnavailable'
 	| 'CoreUnavailable'
 	| 'Cancelled'
+	| 'PermissionLost'
+	| 'NotReadable'
 	| 'Internal';
 
 export class VdfsError extends Error {

@@ -113,5 +113,36 @@ export const libraryMigrations: readonly Migration[] = [
 				INSERT INTO entry_fts(entry_fts, rowid, name) VALUES ('delete', old.id, old.name);
 				INSERT INTO entry_fts(rowid, name) VALUES (new.id, new.name);
 			END;
+		`),
+	// 2: the persistent job queue (index and rescan now; identify, thumbnails, copy later).
+	(sql) =>
+		sql.exec(`
+			CREATE TABLE job (
+				id INTEGER PRIMARY KEY,
+				uuid TEXT NOT NULL UNIQUE,
+				kind TEXT NOT NULL,
+				location_id INTEGER REFERENCES location(id) ON DELETE CASCADE,
+				state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'paused', 'cancelled', 'done', 'failed')),
+				progress TEXT NOT NULL DEFAULT '{}',
+				-- Where a resumed job picks up (JSON, owned by the job kind).
+				checkpoint TEXT,
+				error TEXT,
+				problem_count INTEGER NOT NULL DEFAULT 0,
+				created_at INTEGER NOT NULL,
+				started_at INTEGER,
+				finished_at INTEGER
+			) STRICT;
+			CREATE INDEX job_state ON job(state, created_at);
+			-- Per-file trouble a job met and went past (unreadable, vanished): kept as history.
+			CREATE TABLE job_problem (
+				job_id INTEGER NOT NULL REFERENCES job(id) ON DELETE CASCADE,
+				path TEXT NOT NULL,
+				code TEXT NOT NULL,
+				message TEXT NOT NULL
+			) STRICT;
+			CREATE INDEX job_problem_job ON job_problem(job_id);
+
+			-- For folders: how many files the whole subtree holds (size holds its bytes).
+			ALTER TABLE entry ADD COLUMN file_count INTEGER NOT NULL DEFAULT 0;
 		`)
 ];

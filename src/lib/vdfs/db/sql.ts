@@ -53,10 +53,22 @@ export class Sql {
 
 	/**
 	 * Runs fn in one IMMEDIATE transaction; rolls back on any throw and rethrows the original
-	 * error. Not re-entrant. (oo1's transaction() masks errors such as SQLITE_FULL, after which
-	 * SQLite has already rolled back, with its own "cannot rollback" error.)
+	 * error. A tx inside a tx joins the outer one. (oo1's transaction() masks errors such as
+	 * SQLITE_FULL, after which SQLite has already rolled back, with "cannot rollback".)
 	 */
 	tx<T>(fn: () => T): T {
+		if (this.#inTx) return fn();
+		this.#inTx = true;
+		try {
+			return this.#transaction(fn);
+		} finally {
+			this.#inTx = false;
+		}
+	}
+
+	#inTx = false;
+
+	#transaction<T>(fn: () => T): T {
 		this.db.exec('BEGIN IMMEDIATE');
 		try {
 			const result = fn();
