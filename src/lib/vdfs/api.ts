@@ -7,10 +7,10 @@ import type { SerializedError } from './errors';
 
 export { VdfsError, toVdfsError } from './errors';
 export type { SerializedError, VdfsErrorCode } from './errors';
-import type { DeviceId, EntryId, LibraryId, LocationId } from './ids';
+import type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
 
 export type { ChangeEvent, ChangeTopic } from './events';
-export type { DeviceId, EntryId, LibraryId, LocationId } from './ids';
+export type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
 
 export interface LibrarySummary {
 	id: LibraryId;
@@ -36,6 +36,14 @@ export interface NodeSettings {
 
 export type LocationKind = 'fsa' | 'opfs' | 'snapshot';
 
+export interface AddLocationInput {
+	name: string;
+	kind: LocationKind;
+	id?: LocationId;
+	handle?: FileSystemDirectoryHandle;
+	files?: File[];
+}
+
 export interface LocationSummary {
 	id: LocationId;
 	name: string;
@@ -45,6 +53,7 @@ export interface LocationSummary {
 	totalFiles: number;
 	totalDirs: number;
 	totalBytes: number;
+	lastIndexedAt: number | null;
 }
 
 /** An entry as the indexer hands it over: identified by its path inside the location. */
@@ -88,6 +97,46 @@ export interface SearchOptions {
 	limit?: number;
 }
 
+export type JobKind = 'index';
+export type JobState = 'queued' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
+
+/** Typed progress of a job (STYLE.md): what phase, how far, how fast. */
+export interface JobProgress {
+	phase: string;
+	/** Units done and known so far (folders while walking; the total grows as folders are found). */
+	done: number;
+	total: number;
+	files: number;
+	bytes: number;
+	currentPath: string;
+	/** Files per second over the run so far. */
+	rate: number;
+	/** Seconds left, when it can be estimated. */
+	eta: number | null;
+}
+
+export interface JobSummary {
+	id: JobId;
+	kind: JobKind;
+	locationId: LocationId | null;
+	locationName: string | null;
+	state: JobState;
+	progress: JobProgress;
+	/** Why the job as a whole failed. */
+	error: SerializedError | null;
+	/** Files and folders it met trouble with and went past. */
+	problemCount: number;
+	createdAt: number;
+	startedAt: number | null;
+	finishedAt: number | null;
+}
+
+export interface JobProblem {
+	path: string;
+	code: string;
+	message: string;
+}
+
 export interface CoreApi {
 	settings(): Promise<NodeSettings>;
 	setDeviceName(name: string): Promise<void>;
@@ -111,8 +160,27 @@ export interface CoreApi {
 	listSetAside(): Promise<string[]>;
 	readSetAside(name: string): Promise<Uint8Array>;
 
+	/** A location with no files behind it (entries come through putEntries). */
 	createLocation(input: { name: string; kind: LocationKind; id?: LocationId }): Promise<LocationSummary>;
+	/**
+	 * Adds a location and queues its first index: `fsa` with the picked folder's handle, `opfs`
+	 * (a new folder in Orrery's own storage), or `snapshot` with the files of a folder import.
+	 */
+	addLocation(input: AddLocationInput): Promise<LocationSummary>;
+	/** Queues a rescan (or returns the one already queued or running). */
+	rescanLocation(id: LocationId): Promise<JobId>;
+	/** Takes the location and its index out of the library; files on disk are not touched. */
+	removeLocation(id: LocationId): Promise<void>;
+	/** `prompt`: the browser needs a user gesture to grant access again (see locationHandle). */
+	locationPermission(id: LocationId): Promise<'granted' | 'prompt' | 'denied'>;
+	locationHandle(id: LocationId): Promise<FileSystemDirectoryHandle | null>;
 	listLocations(): Promise<LocationSummary[]>;
+
+	listJobs(): Promise<JobSummary[]>;
+	jobProblems(id: JobId): Promise<JobProblem[]>;
+	pauseJob(id: JobId): Promise<void>;
+	resumeJob(id: JobId): Promise<void>;
+	cancelJob(id: JobId): Promise<void>;
 
 	/** Inserts or updates entries in one transaction per call; returns how many were written. */
 	putEntries(location: LocationId, entries: EntryInput[]): Promise<number>;
@@ -139,7 +207,17 @@ export const CORE_METHODS = Object.keys({
 	listSetAside: 1,
 	readSetAside: 1,
 	createLocation: 1,
+	addLocation: 1,
+	rescanLocation: 1,
+	removeLocation: 1,
+	locationPermission: 1,
+	locationHandle: 1,
 	listLocations: 1,
+	listJobs: 1,
+	jobProblems: 1,
+	pauseJob: 1,
+	resumeJob: 1,
+	cancelJob: 1,
 	putEntries: 1,
 	listChildren: 1,
 	searchNames: 1

@@ -1,5 +1,8 @@
 import type {
+	AddLocationInput,
 	CoreApi,
+	JobProblem,
+	JobSummary,
 	EntryInput,
 	EntryRow,
 	LibraryStats,
@@ -15,13 +18,16 @@ import { NODE_DB, nodeMigrations } from './db/node-schema';
 import type { Sql } from './db/sql';
 import type { DbStorage } from './db/storage';
 import { listChildren, putEntries } from './entries/entries';
-import { toVdfsError } from './errors';
+import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
-import { newId, type DeviceId, type LibraryId, type LocationId } from './ids';
+import type { LocationRoots } from './fs/roots';
+import { newId, type DeviceId, type JobId, type LibraryId, type LocationId } from './ids';
+import * as jobs from './jobs/jobs';
+import { JobRunner } from './jobs/runner';
 import { Libraries, POOL_FILES_PER_LIBRARY, requireName } from './library/libraries';
-import type { ThisDevice } from './library/library';
+import type { OpenLibrary, ThisDevice } from './library/library';
 import * as registry from './library/registry';
-import { createLocation, listLocations } from './locations/locations';
+import { createLocation, getLocation, listLocations, locationRowId } from './locations/locations';
 import { searchNames } from './search/names';
 
 export interface CoreOptions {
@@ -32,6 +38,8 @@ export interface CoreOptions {
 	defaultDeviceName?: string;
 	/** @default '' */
 	platform?: string;
+	/** What reaches each location's files. Without it, locations have no files behind them. */
+	roots?: LocationRoots;
 }
 
 /** The VDFS core: owns the databases; runs in the leader tab's worker (or in Node tests). */
@@ -41,6 +49,8 @@ export class Core implements CoreApi {
 	#node: Sql;
 	#device: ThisDevice;
 	#libraries: Libraries;
+	#roots: LocationRoots | undefined;
+	#jobs: JobRunner;
 	/** Calls run one at a time: one that awaits (storage) must not interleave with another. */
 	#queue: Promise<unknown> = Promise.resolve();
 
@@ -50,6 +60,12 @@ export class Core implements CoreApi {
 		this.#node = node;
 		this.#device = device;
 		this.#libraries = new Libraries(this.#storage, node, () => this.#device, this.#emit);
+		this.#roots = options.roots;
+		this.#jobs = new JobRunner(
+			() => this.#libraries.current,
+			(location) => this.#requireRoots().source(location),
+			this.#emit
+		);
 	}
 
 	static async start(options: CoreOptions): Promise<Core> {
@@ -68,6 +84,7 @@ export class Core implements CoreApi {
 		};
 		const core = new Core(options, node, device);
 		core.#libraries.start();
+		core.#jobs.resumeAfterOpen();
 		return core;
 	}
 
@@ -98,7 +115,7 @@ export class Core implements CoreApi {
 	}
 
 	createLibrary(input: { name: string; id?: LibraryId }): Promise<LibrarySummary> {
-		return this.#call(() => this.#libraries.create(input));
+		return this.#libraryOp(() => this.#libraries.create(input));
 	}
 
 	renameLibrary(id: LibraryId, name: string): Promise<void> {
@@ -106,11 +123,11 @@ export class Core implements CoreApi {
 	}
 
 	deleteLibrary(id: LibraryId): Promise<void> {
-		return this.#call(() => this.#libraries.delete(id));
+		return this.#libraryOp(() => this.#libraries.delete(id));
 	}
 
 	switchLibrary(id: LibraryId): Promise<void> {
-		return this.#call(() => this.#libraries.switchTo(id));
+		return this.#libraryOp(() => this.#libraries.switchTo(id));
 	}
 
 	libraryStats(): Promise<LibraryStats> {
@@ -125,15 +142,15 @@ export class Core implements CoreApi {
 	}
 
 	exportLibrary(id: LibraryId): Promise<Uint8Array> {
-		return this.#call(() => this.#libraries.exportBytes(id));
+		return this.#libraryOp(() => this.#libraries.exportBytes(id));
 	}
 
 	importLibrary(bytes: Uint8Array, name: string, id?: LibraryId): Promise<LibrarySummary> {
-		return this.#call(() => this.#libraries.import(bytes, name, id));
+		return this.#libraryOp(() => this.#libraries.import(bytes, name, id));
 	}
 
 	setAsideLibrary(id: LibraryId): Promise<{ keptAs: string }> {
-		return this.#call(async () => ({ keptAs: await this.#libraries.setAside(id) }));
+		return this.#libraryOp(async () => ({ keptAs: await this.#libraries.setAside(id) }));
 	}
 
 	listSetAside(): Promise<string[]> {
@@ -155,8 +172,93 @@ export class Core implements CoreApi {
 		});
 	}
 
+	addLocation(input: AddLocationInput): Promise<LocationSummary> {
+		return this.#call(async () => {
+			const lib = this.#libraries.require();
+			const roots = this.#requireRoots();
+			if (input.kind === 'fsa' && !input.handle) throw new VdfsError('InvalidInput', 'Pick a folder to add.');
+			if (input.kind === 'snapshot' && !input.files?.length) {
+				throw new VdfsError('InvalidInput', 'The imported folder has no files.');
+			}
+			const location = createLocation(lib, { name: input.name, kind: input.kind, id: input.id });
+			await roots.attach(location, { handle: input.handle, files: input.files });
+			this.#queueIndex(lib, location.id);
+			this.#emit({ topic: 'location', library: lib.id, ids: [location.id] });
+			return location;
+		});
+	}
+
+	rescanLocation(id: LocationId): Promise<JobId> {
+		return this.#call(() => this.#queueIndex(this.#libraries.require(), id));
+	}
+
+	removeLocation(id: LocationId): Promise<void> {
+		return this.#call(async () => {
+			const lib = this.#libraries.require();
+			const location = this.#requireLocation(id);
+			await this.#jobs.hold();
+			try {
+				lib.sql.tx(() => {
+					const rowId = locationRowId(lib, id);
+					const seq = lib.takeSeq(1);
+					lib.sql.run('INSERT INTO tombstone (device_id, seq, row_kind, uuid) VALUES (?, ?, ?, ?)', [
+						lib.deviceRowId,
+						seq,
+						'location',
+						id
+					]);
+					lib.sql.run('DELETE FROM job WHERE location_id = ?', [rowId]);
+					lib.sql.run('DELETE FROM location WHERE id = ?', [rowId]);
+				});
+			} finally {
+				this.#jobs.release();
+			}
+			await this.#roots?.detach(location);
+			this.#emit({ topic: 'location', library: lib.id, ids: [id] });
+			this.#emit({ topic: 'entry', library: lib.id });
+			this.#emit({ topic: 'job', library: lib.id });
+		});
+	}
+
+	locationPermission(id: LocationId): Promise<'granted' | 'prompt' | 'denied'> {
+		return this.#call(() => this.#requireRoots().permission(this.#requireLocation(id)));
+	}
+
+	locationHandle(id: LocationId): Promise<FileSystemDirectoryHandle | null> {
+		return this.#call(() => this.#requireRoots().handle(this.#requireLocation(id)));
+	}
+
 	listLocations(): Promise<LocationSummary[]> {
 		return this.#call(() => listLocations(this.#libraries.require()));
+	}
+
+	// ---- jobs
+
+	listJobs(): Promise<JobSummary[]> {
+		return this.#call(() => {
+			const live = this.#jobs.live();
+			return jobs
+				.listJobs(this.#libraries.require())
+				.map((job) =>
+					live && job.id === live.id && job.state === 'running' ? { ...job, progress: live.progress } : job
+				);
+		});
+	}
+
+	jobProblems(id: JobId): Promise<JobProblem[]> {
+		return this.#call(() => jobs.jobProblems(this.#libraries.require(), id));
+	}
+
+	pauseJob(id: JobId): Promise<void> {
+		return this.#call(() => this.#jobs.pause(id));
+	}
+
+	resumeJob(id: JobId): Promise<void> {
+		return this.#call(() => this.#jobs.resume(id));
+	}
+
+	cancelJob(id: JobId): Promise<void> {
+		return this.#call(() => this.#jobs.cancel(id));
 	}
 
 	putEntries(location: LocationId, entries: EntryInput[]): Promise<number> {
@@ -176,6 +278,11 @@ export class Core implements CoreApi {
 		return this.#call(() => searchNames(this.#libraries.require(), query, options));
 	}
 
+	/** Lets the running job stop at its next step (tests; the worker is simply terminated). */
+	async stopJobs(): Promise<void> {
+		await this.#jobs.hold();
+	}
+
 	/** Closes every database (before the worker is terminated or the pool paused). */
 	close(): void {
 		this.#libraries.close();
@@ -183,6 +290,43 @@ export class Core implements CoreApi {
 	}
 
 	// ---- internals
+
+	/** Queues an index job for a location unless one is already queued, running or paused. */
+	#queueIndex(lib: OpenLibrary, id: LocationId): JobId {
+		const rowId = locationRowId(lib, id);
+		const existing = jobs.activeJobFor(lib, 'index', rowId);
+		if (existing) {
+			if (existing.state === 'paused') this.#jobs.resume(existing.uuid);
+			return existing.uuid;
+		}
+		const job = jobs.createJob(lib, 'index', rowId);
+		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
+		this.#jobs.kick();
+		return job;
+	}
+
+	#requireRoots(): LocationRoots {
+		if (!this.#roots) throw new VdfsError('InvalidInput', 'This core has no file access.');
+		return this.#roots;
+	}
+
+	#requireLocation(id: LocationId): LocationSummary {
+		const location = getLocation(this.#libraries.require(), id);
+		if (!location) throw new VdfsError('NotFound', 'That location is not in this library (it may have been removed).');
+		return location;
+	}
+
+	/** A call that may close the open library: the running job stops first and resumes after. */
+	#libraryOp<T>(fn: () => T | Promise<T>): Promise<T> {
+		return this.#call(async () => {
+			await this.#jobs.hold();
+			try {
+				return await fn();
+			} finally {
+				this.#jobs.release();
+			}
+		});
+	}
 
 	/**
 	 * Every API call goes through here, one at a time. Errors become VdfsErrors; a storage fault

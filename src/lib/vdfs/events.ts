@@ -1,7 +1,7 @@
 import type { LibraryId } from './ids';
 
 /** What changed, so each view re-queries what it shows (no polling). */
-export type ChangeTopic = 'library' | 'settings' | 'device' | 'location' | 'entry';
+export type ChangeTopic = 'library' | 'settings' | 'device' | 'location' | 'entry' | 'job';
 
 export interface ChangeEvent {
 	topic: ChangeTopic;

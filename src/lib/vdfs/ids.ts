@@ -3,6 +3,7 @@ export type LibraryId = string & { readonly __brand: 'LibraryId' };
 export type DeviceId = string & { readonly __brand: 'DeviceId' };
 export type LocationId = string & { readonly __brand: 'LocationId' };
 export type EntryId = string & { readonly __brand: 'EntryId' };
+export type JobId = string & { readonly __brand: 'JobId' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

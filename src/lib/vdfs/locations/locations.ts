@@ -6,7 +6,8 @@ import type { OpenLibrary } from '../library/library';
 const KINDS: readonly LocationKind[] = ['fsa', 'opfs', 'snapshot'];
 
 const SUMMARY_COLUMNS = `json_object('id', l.uuid, 'name', l.name, 'kind', l.kind, 'deviceId', d.uuid,
-	'createdAt', l.created_at, 'totalFiles', l.total_files, 'totalDirs', l.total_dirs, 'totalBytes', l.total_bytes)`;
+	'createdAt', l.created_at, 'totalFiles', l.total_files, 'totalDirs', l.total_dirs, 'totalBytes', l.total_bytes,
+	'lastIndexedAt', l.last_indexed_at)`;
 
 /** Creates a location and its root directory entry. Idempotent for a caller-given id. */
 export function createLocation(

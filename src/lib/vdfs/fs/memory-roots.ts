@@ -1,0 +1,38 @@
+import type { LocationKind } from '../api';
+import { VdfsError } from '../errors';
+import type { LocationId } from '../ids';
+import { MemorySource } from './memory-source';
+import type { LocationRoots, RootPermission } from './roots';
+
+/** LocationRoots for Node tests: each location gets a MemorySource the test can fill. */
+export class MemoryRoots implements LocationRoots {
+	readonly sources = new Map<LocationId, MemorySource>();
+	readonly permissions = new Map<LocationId, RootPermission>();
+
+	attach(location: { id: LocationId }): Promise<void> {
+		if (!this.sources.has(location.id)) this.sources.set(location.id, new MemorySource({}));
+		return Promise.resolve();
+	}
+
+	source(location: { id: LocationId; kind: LocationKind }): Promise<MemorySource> {
+		const source = this.sources.get(location.id);
+		if (!source) return Promise.reject(new VdfsError('NotFound', 'This location’s folder is not available.'));
+		if (this.permissions.get(location.id) === 'prompt') {
+			return Promise.reject(new VdfsError('PermissionLost', 'Orrery needs permission to read this folder again.'));
+		}
+		return Promise.resolve(source);
+	}
+
+	permission(location: { id: LocationId }): Promise<RootPermission> {
+		return Promise.resolve(this.permissions.get(location.id) ?? 'granted');
+	}
+
+	handle(): Promise<FileSystemDirectoryHandle | null> {
+		return Promise.resolve(null);
+	}
+
+	detach(location: { id: LocationId }): Promise<void> {
+		this.sources.delete(location.id);
+		return Promise.resolve();
+	}
+}

@@ -1,0 +1,27 @@
+import type { LocationKind } from '../api';
+import type { LocationId } from '../ids';
+import type { FileSource } from './source';
+
+export type RootPermission = 'granted' | 'prompt' | 'denied';
+
+/** What a new location is given to reach its files. */
+export interface RootInput {
+	/** `fsa`: the picked folder. */
+	handle?: FileSystemDirectoryHandle;
+	/** `snapshot`: the files of a one-off folder import, with webkitRelativePath set. */
+	files?: File[];
+}
+
+/**
+ * Keeps what reaches each location's files (a folder handle, Orrery's own OPFS folder, a
+ * snapshot's file list) and opens a FileSource on it. Where handles live is not the core's
+ * business: the worker keeps them in IndexedDB, keyed by location id (never in SQLite).
+ */
+export interface LocationRoots {
+	attach(location: { id: LocationId; kind: LocationKind }, input: RootInput): Promise<void>;
+	source(location: { id: LocationId; kind: LocationKind }): Promise<FileSource>;
+	permission(location: { id: LocationId; kind: LocationKind }): Promise<RootPermission>;
+	/** The folder handle, for the page to ask for permission again on a user gesture. */
+	handle(location: { id: LocationId; kind: LocationKind }): Promise<FileSystemDirectoryHandle | null>;
+	detach(location: { id: LocationId; kind: LocationKind }): Promise<void>;
+}
