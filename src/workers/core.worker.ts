@@ -9,6 +9,7 @@ import { expose } from 'comlink';
 import { CORE_METHODS, type CoreApi } from '$lib/vdfs/api';
 import { Core } from '$lib/vdfs/core';
 import { installSahPool } from '$lib/vdfs/db/sahpool-storage';
+import { BrowserRoots } from '$lib/vdfs/fs/browser-roots';
 import type { ChangeEvent } from '$lib/vdfs/events';
 import { EVENTS_CHANNEL, serveCore } from '$lib/vdfs/rpc/bridge';
 import { installErrorTransfer } from '$lib/vdfs/rpc/comlink-errors';
@@ -23,6 +24,7 @@ async function start(): Promise<Core> {
 	const core = await Core.start({
 		storage,
 		emit: (event: ChangeEvent) => events.postMessage(event),
+		roots: new BrowserRoots(),
 		defaultDeviceName: defaultDeviceName(),
 		platform: navigator.userAgent
 	});

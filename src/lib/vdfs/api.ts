@@ -41,7 +41,8 @@ export interface AddLocationInput {
 	kind: LocationKind;
 	id?: LocationId;
 	handle?: FileSystemDirectoryHandle;
-	files?: File[];
+	/** A snapshot's files with their paths inside the imported folder. */
+	files?: { path: string; file: File }[];
 }
 
 export interface LocationSummary {

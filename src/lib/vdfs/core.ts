@@ -180,7 +180,11 @@ export class Core implements CoreApi {
 			if (input.kind === 'snapshot' && !input.files?.length) {
 				throw new VdfsError('InvalidInput', 'The imported folder has no files.');
 			}
-			const location = createLocation(lib, { name: input.name, kind: input.kind, id: input.id });
+			const existing = input.id ? getLocation(lib, input.id) : undefined;
+			// The same id again: a retried call, or a snapshot imported again, which updates its
+			// index in place (entries matched by path) instead of adding a second copy.
+			if (existing && existing.kind !== 'snapshot') return existing;
+			const location = existing ?? createLocation(lib, { name: input.name, kind: input.kind, id: input.id });
 			await roots.attach(location, { handle: input.handle, files: input.files });
 			this.#queueIndex(lib, location.id);
 			this.#emit({ topic: 'location', library: lib.id, ids: [location.id] });

@@ -3,9 +3,9 @@ import type { DirListing, FileSource, SourceEntry } from './source';
 
 /** A file is its size and mtime (bytes are made up on read); a directory is a map of children. */
 export type MemoryTree = { [name: string]: MemoryNode };
-export type MemoryNode = { size: number; mtime: number; unreadable?: boolean } | MemoryTree;
+export type MemoryNode = { size: number; mtime: number; unreadable?: boolean; bytes?: Uint8Array } | MemoryTree;
 
-function isFile(node: MemoryNode): node is { size: number; mtime: number; unreadable?: boolean } {
+function isFile(node: MemoryNode): node is { size: number; mtime: number; unreadable?: boolean; bytes?: Uint8Array } {
 	return typeof (node as { size?: unknown }).size === 'number' && !('children' in node);
 }
 
@@ -25,7 +25,9 @@ export class MemorySource implements FileSource {
 		return node;
 	}
 
-	list(dirPath: string, signal?: AbortSignal): Promise<DirListing> {
+	async list(dirPath: string, signal?: AbortSignal): Promise<DirListing> {
+		// Async so that an abort rejects, as every FileSource must (the acceptance suite checks).
+		await Promise.resolve();
 		signal?.throwIfAborted();
 		const dir = this.#node(dirPath);
 		if (!dir || isFile(dir)) return Promise.reject(new VdfsError('NotFound', `The folder “${dirPath}” is gone.`));
@@ -48,9 +50,8 @@ export class MemorySource implements FileSource {
 	file(path: string): Promise<File> {
 		const node = this.#node(path);
 		if (!node || !isFile(node)) return Promise.reject(new VdfsError('NotFound', `“${path}” is gone.`));
-		return Promise.resolve(
-			new File([new Uint8Array(node.size)], path.split('/').pop() ?? path, { lastModified: node.mtime })
-		);
+		const bytes = node.bytes ?? new Uint8Array(node.size);
+		return Promise.resolve(new File([bytes as BlobPart], path.split('/').pop() ?? path, { lastModified: node.mtime }));
 	}
 
 	/** Test helper: sets (or with `undefined`, removes) the node at a path, creating folders. */

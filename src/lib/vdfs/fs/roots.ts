@@ -1,5 +1,6 @@
 import type { LocationKind } from '../api';
 import type { LocationId } from '../ids';
+import type { SnapshotFile } from './snapshot-source';
 import type { FileSource } from './source';
 
 export type RootPermission = 'granted' | 'prompt' | 'denied';
@@ -8,8 +9,8 @@ export type RootPermission = 'granted' | 'prompt' | 'denied';
 export interface RootInput {
 	/** `fsa`: the picked folder. */
 	handle?: FileSystemDirectoryHandle;
-	/** `snapshot`: the files of a one-off folder import, with webkitRelativePath set. */
-	files?: File[];
+	/** `snapshot`: the files of a one-off folder import. */
+	files?: SnapshotFile[];
 }
 
 /**

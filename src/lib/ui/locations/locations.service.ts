@@ -1,0 +1,114 @@
+import type { LocationId, LocationSummary } from '$lib/vdfs/api';
+import { coreStore } from '../app/core.svelte';
+import { toasts } from '../app/toasts.svelte';
+import { requestPersistence } from '../settings/storage.service';
+import { locationsStore } from './locations.svelte';
+
+/** Whether this browser can pick a folder (Chromium desktop, ChromeOS). */
+export function canPickFolder(): boolean {
+	return typeof (window as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+}
+
+async function added(location: LocationSummary): Promise<void> {
+	toasts.show('info', `“${location.name}” added. Indexing has started.`);
+	// A location with data: ask the browser to keep it under storage pressure.
+	await requestPersistence();
+}
+
+/** Asks for a folder with the native picker (a user gesture) and adds it as a location. */
+export async function addPickedFolder(): Promise<void> {
+	let handle: FileSystemDirectoryHandle;
+	try {
+		handle = await (
+			window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }
+		).showDirectoryPicker({
+			mode: 'read'
+		});
+	} catch (e) {
+		if (e instanceof Error && e.name === 'AbortError') return;
+		toasts.error(e, 'Choosing a folder');
+		return;
+	}
+	try {
+		const location = await coreStore.api.addLocation({
+			name: handle.name,
+			kind: 'fsa',
+			handle,
+			id: crypto.randomUUID() as LocationId
+		});
+		await added(location);
+	} catch (e) {
+		toasts.error(e, `Adding “${handle.name}”`);
+	}
+}
+
+/** A new folder in Orrery's own storage on this device (for browsers without the picker). */
+export async function addDeviceStorage(name: string): Promise<void> {
+	try {
+		const location = await coreStore.api.addLocation({ name, kind: 'opfs', id: crypto.randomUUID() as LocationId });
+		await added(location);
+	} catch (e) {
+		toasts.error(e, 'Creating storage on this device');
+	}
+}
+
+/**
+ * A one-off import of a folder's files. Importing a folder of the same name again updates that
+ * snapshot in place, matched by path, instead of adding a second copy.
+ */
+export async function importFolder(files: FileList): Promise<void> {
+	const list = Array.from(files);
+	if (list.length === 0) return;
+	const first = list[0].webkitRelativePath;
+	const name = first.includes('/') ? first.slice(0, first.indexOf('/')) : 'Imported folder';
+	const snapshotFiles = list.map((file) => {
+		const rel = file.webkitRelativePath || file.name;
+		return { path: rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : rel, file };
+	});
+	const existing = locationsStore.locations.find((l) => l.kind === 'snapshot' && l.name === name);
+	try {
+		const location = await coreStore.api.addLocation({
+			name,
+			kind: 'snapshot',
+			files: snapshotFiles,
+			id: existing?.id ?? (crypto.randomUUID() as LocationId)
+		});
+		if (existing) toasts.show('info', `“${name}” imported again: its index is being updated.`);
+		else await added(location);
+	} catch (e) {
+		toasts.error(e, `Importing “${name}”`);
+	}
+}
+
+export async function rescan(location: LocationSummary): Promise<void> {
+	try {
+		await coreStore.api.rescanLocation(location.id);
+	} catch (e) {
+		toasts.error(e, `Rescanning “${location.name}”`);
+	}
+}
+
+export async function removeLocation(location: LocationSummary): Promise<void> {
+	try {
+		await coreStore.api.removeLocation(location.id);
+		toasts.show('info', `“${location.name}” removed from the library. Its files were not touched.`);
+	} catch (e) {
+		toasts.error(e, `Removing “${location.name}”`);
+	}
+}
+
+/** Asks the browser for access again; only allowed inside a user gesture (a click). */
+export async function grantAccess(location: LocationSummary): Promise<void> {
+	try {
+		const handle = await coreStore.api.locationHandle(location.id);
+		const request = (
+			handle as unknown as { requestPermission?: (d: { mode: string }) => Promise<PermissionState> } | null
+		)?.requestPermission;
+		const state = request ? await request.call(handle, { mode: 'read' }) : 'denied';
+		if (state === 'granted') await coreStore.api.rescanLocation(location.id);
+		else toasts.show('error', `Access to “${location.name}” was not granted, so it cannot be indexed.`);
+		await locationsStore.refresh();
+	} catch (e) {
+		toasts.error(e, `Granting access to “${location.name}”`);
+	}
+}
