@@ -13,7 +13,8 @@ export default ts.config(
 			'test-results/',
 			'playwright-report/',
 			'relay/node_modules/',
-			'bench/.dist/'
+			'bench/.dist/',
+			'tests/browser/.dist/'
 		]
 	},
 	js.configs.recommended,
