@@ -282,11 +282,6 @@ export class Core implements CoreApi {
 		return this.#call(() => searchNames(this.#libraries.require(), query, options));
 	}
 
-	/** Lets the running job stop at its next step (tests; the worker is simply terminated). */
-	async stopJobs(): Promise<void> {
-		await this.#jobs.hold();
-	}
-
 	/** Closes every database (before the worker is terminated or the pool paused). */
 	close(): void {
 		this.#libraries.close();

@@ -157,15 +157,6 @@ export class SahPoolStorage implements DbStorage {
 		await this.pool.reserveMinimumCapacity(files);
 	}
 
-	/** Lets another worker install the pool (used when this tab gives up leadership). */
-	pause(): void {
-		this.pool.pauseVfs();
-	}
-
-	get sqlite(): Sqlite3Static {
-		return this.sqlite3;
-	}
-
 	async #setAsideDir(): Promise<FileSystemDirectoryHandle> {
 		const root = await navigator.storage.getDirectory();
 		return root.getDirectoryHandle(SET_ASIDE_DIR, { create: true });

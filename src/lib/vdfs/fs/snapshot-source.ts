@@ -61,17 +61,3 @@ export class SnapshotSource implements FileSource {
 		return file ? Promise.resolve(file) : Promise.reject(new VdfsError('NotFound', `“${path}” is not in this import.`));
 	}
 }
-
-/** The files of an `<input webkitdirectory>`, with paths below the picked folder itself. */
-export function snapshotFromInput(files: ArrayLike<File>): { name: string; files: SnapshotFile[] } {
-	const list = Array.from(files);
-	const first = list[0]?.webkitRelativePath ?? '';
-	const name = first.includes('/') ? first.slice(0, first.indexOf('/')) : 'Imported folder';
-	return {
-		name,
-		files: list.map((file) => {
-			const rel = file.webkitRelativePath || file.name;
-			return { path: rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : rel, file };
-		})
-	};
-}
