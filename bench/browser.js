@@ -2,6 +2,9 @@
 import { chromium } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serveBuild } from '../scripts/serve.js';
 
 export const CHROMIUM_FLAGS = [
@@ -45,9 +48,37 @@ export async function openBrowser() {
 	};
 }
 
+/**
+ * A browser with an on-disk profile, as installed users have. A plain Playwright context is
+ * off the record, and there OPFS lives in memory behind the browser process: every SQLite
+ * write on it is an IPC round trip queued behind the walk's file calls (commits measured here
+ * at ~0.5 s each during a walk), which is not what users' browsers do.
+ */
+export async function openPersistent() {
+	const app = await serveBuild({ root: 'build', port: 0 });
+	const profile = await mkdtemp(join(tmpdir(), 'orrery-bench-'));
+	const executablePath =
+		process.env.ORRERY_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath,
+		args: CHROMIUM_FLAGS,
+		headless: true
+	});
+	return {
+		context,
+		browser: context.browser(),
+		appUrl: app.url,
+		async close() {
+			await context.close();
+			await app.close();
+			await rm(profile, { recursive: true, force: true });
+		}
+	};
+}
+
 /** Opens the app in a fresh context and waits until this tab leads (runs the core). */
-export async function openApp(browser, url) {
-	const context = await browser.newContext();
+export async function openApp(browser, url, context = null) {
+	context ??= await browser.newContext();
 	const page = await context.newPage();
 	await page.goto(url);
 	await page.waitForSelector('[data-testid=core-role][data-role=leader]', { timeout: 30_000 });
@@ -62,4 +93,61 @@ export function median(values) {
 export function round(n, digits = 1) {
 	const f = 10 ** digits;
 	return Math.round(n * f) / f;
+}
+
+/**
+ * Samples the used JS heap of every page and worker of the browser (DevTools protocol,
+ * Runtime.getHeapUsage on each target) and keeps the peak of their sum.
+ */
+export class HeapSampler {
+	#browser;
+	#session = null;
+	#timer = null;
+	#peak = 0;
+	#pending = new Map();
+	#attached = new Map();
+	#nextId = 1;
+
+	constructor(browser) {
+		this.#browser = browser;
+	}
+
+	async start() {
+		this.#session = await this.#browser.newBrowserCDPSession();
+		this.#session.on('Target.receivedMessageFromTarget', ({ message }) => {
+			const m = JSON.parse(message);
+			this.#pending.get(m.id)?.(m.result?.usedSize ?? 0);
+			this.#pending.delete(m.id);
+		});
+		const sample = async () => {
+			const { targetInfos } = await this.#session.send('Target.getTargets');
+			let sum = 0;
+			for (const t of targetInfos.filter((t) => t.type === 'page' || t.type === 'worker')) {
+				let sessionId = this.#attached.get(t.targetId);
+				if (!sessionId) {
+					({ sessionId } = await this.#session.send('Target.attachToTarget', { targetId: t.targetId, flatten: false }));
+					this.#attached.set(t.targetId, sessionId);
+				}
+				const id = this.#nextId++;
+				const used = new Promise((resolve) => this.#pending.set(id, resolve));
+				await this.#session.send('Target.sendMessageToTarget', {
+					sessionId,
+					message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' })
+				});
+				sum += await Promise.race([used, new Promise((r) => setTimeout(() => r(0), 1000))]);
+			}
+			this.#peak = Math.max(this.#peak, sum);
+		};
+		await sample();
+		this.#timer = setInterval(() => sample().catch(() => {}), 500);
+	}
+
+	/** Stops sampling; the peak in MiB. */
+	async stop() {
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = null;
+		if (this.#session) await this.#session.detach().catch(() => {});
+		this.#session = null;
+		return this.#peak / 2 ** 20;
+	}
 }

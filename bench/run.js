@@ -1,6 +1,7 @@
 // npm run bench -- <name> [--json]: human-readable lines, and with --json a last line of JSON.
 const BENCHES = {
-	db: () => import('./db.js')
+	db: () => import('./db.js'),
+	index: () => import('./index.js')
 };
 
 const args = process.argv.slice(2);

@@ -24,7 +24,7 @@ async function start(): Promise<Core> {
 	const core = await Core.start({
 		storage,
 		emit: (event: ChangeEvent) => events.postMessage(event),
-		roots: new BrowserRoots(),
+		roots: new BrowserRoots(() => new Worker(new URL('./walker.worker.ts', import.meta.url), { type: 'module' })),
 		defaultDeviceName: defaultDeviceName(),
 		platform: navigator.userAgent
 	});

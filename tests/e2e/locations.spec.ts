@@ -138,3 +138,39 @@ test('storage on this device is a location Orrery keeps in OPFS', async ({ page 
 	await jobsDone(page);
 	await expect(page.getByTestId('jobs-indicator')).toHaveText(/No jobs running/);
 });
+
+test('rules edited in the panel: skipping a folder name takes its files out of the location after the rescan', async ({
+	page
+}) => {
+	await pickerReturns(page, 'ruled');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Rules');
+	const totals = await makeTree(page, { root: 'ruled', dirs: 5, perDir: 3 });
+	await page.goto('/locations');
+	await page.getByTestId('add-folder').click();
+	await expectTotals(page, 'ruled', totals);
+	await jobsDone(page);
+
+	const location = page.locator('[data-testid=location][data-name="ruled"]');
+	await location.getByTestId('edit-rules').click();
+	const editor = location.getByTestId('rules-editor');
+	await expect(editor.getByLabel('Skip system files (.DS_Store, Thumbs.db, …)')).toBeChecked();
+	await expect(editor.getByLabel('Honour .gitignore files')).toBeChecked();
+	await expect(editor.getByLabel('Skip hidden files')).not.toBeChecked();
+	await editor.getByLabel('Folder name to skip').fill(' folder 2 ');
+	await editor.getByTestId('add-skip-folder').click();
+	await expect(editor.getByTestId('skipped-folder')).toContainText(['.git', 'node_modules', 'folder 2']);
+	await expect(editor.getByRole('button', { name: 'Stop skipping “folder 2”' })).toBeVisible();
+	await editor.getByTestId('save-rules').click();
+	await expect(page.getByTestId('toast').filter({ hasText: 'Rules saved; “ruled” is being rescanned.' })).toBeVisible();
+	await expect(editor).toHaveCount(0);
+
+	// folder 2's files were (2 * 7 + f) % 97 bytes: 14, 15 and 16.
+	await expectTotals(page, 'ruled', { files: totals.files - 3, dirs: totals.dirs - 1, bytes: totals.bytes - 45 });
+	await jobsDone(page);
+	const rules = await page.evaluate(async () => {
+		const [loc] = await window.orrery!.listLocations();
+		return window.orrery!.locationRules(loc.id);
+	});
+	expect(rules.skipFolders).toEqual(['.git', 'node_modules', 'folder 2']);
+});

@@ -2,6 +2,9 @@ import sqlite3InitModule, { type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
 import { Core } from '../../src/lib/vdfs/core';
 import type { ChangeEvent } from '../../src/lib/vdfs/events';
+import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
+import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
+import type { JobSummary, LocationId } from '../../src/lib/vdfs/api';
 
 let sqlite3: Promise<Sqlite3Static> | undefined;
 
@@ -18,4 +21,43 @@ export async function startCore(
 	const s = storage ?? new MemoryStorage(await sqlite(), crypto.randomUUID());
 	const core = await Core.start({ storage: s, emit: (e) => events.push(e), defaultDeviceName: 'Test device' });
 	return { core, storage: s, events };
+}
+
+export function gridTree(dirs: number, files: number): MemoryTree {
+	const t: MemoryTree = {};
+	for (let d = 0; d < dirs; d++)
+		t[`dir ${d}`] = Object.fromEntries(
+			Array.from({ length: files }, (_, i) => [`file-${i}.txt`, { size: i + 1, mtime: 1 }])
+		);
+	return t;
+}
+
+export async function startWithRoots(storage?: MemoryStorage, roots = new MemoryRoots()) {
+	const s = storage ?? new MemoryStorage(await sqlite(), crypto.randomUUID());
+	const core = await Core.start({ storage: s, roots });
+	return { core, storage: s, roots };
+}
+
+export async function waitForJobs(
+	core: Core,
+	done: (jobs: JobSummary[]) => boolean,
+	ms = 10_000
+): Promise<JobSummary[]> {
+	const until = Date.now() + ms;
+	for (;;) {
+		const jobs = await core.listJobs();
+		if (done(jobs)) return jobs;
+		if (Date.now() > until)
+			throw new Error(`timed out: ${JSON.stringify(jobs.map((j) => [j.state, j.progress.phase]))}`);
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
+
+/** Adds a location whose files are `files`, before the first index job runs. */
+export async function addMemoryLocation(core: Core, roots: MemoryRoots, files: MemoryTree): Promise<LocationId> {
+	const id = crypto.randomUUID() as LocationId;
+	await roots.attach({ id });
+	roots.sources.get(id)!.tree = files;
+	await core.addLocation({ name: 'Home', kind: 'opfs', id });
+	return id;
 }

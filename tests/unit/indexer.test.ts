@@ -87,8 +87,9 @@ describe('indexer', () => {
 		expect(indexed(lib)).toEqual(['docs', 'docs/a.txt', 'docs/b-renamed.txt', 'new', 'new/d.txt']);
 		expect(again.written).toBeGreaterThan(0);
 		expect(lib.sql.get('SELECT total_files, total_bytes FROM location')).toEqual({ total_files: 3, total_bytes: 106 });
-		// Deletes leave tombstones for sync; the FTS index holds exactly the live entries.
-		expect(lib.sql.value('SELECT count(*) FROM tombstone')).toBe(2);
+		// Deletes leave tombstones for sync (the folder `old`; b.txt was renamed, so it keeps its
+		// id and leaves none); the FTS index holds exactly the live entries.
+		expect(lib.sql.value('SELECT count(*) FROM tombstone')).toBe(1);
 		expect(lib.sql.value('SELECT count(*) FROM entry_fts_docsize')).toBe(lib.sql.value('SELECT count(*) FROM entry'));
 	});
 
@@ -187,5 +188,42 @@ describe('indexer', () => {
 		expect(
 			lib.sql.value('SELECT count(*) FROM (SELECT parent_id, name FROM entry GROUP BY 1, 2 HAVING count(*) > 1)')
 		).toBe(0);
+	});
+
+	it('a file moved or renamed within the location keeps its entry id and content id', async () => {
+		const { lib, loc, source } = await setup({
+			a: { 'x.txt': f(10, 1), 'gone.txt': f(11, 1) },
+			b: {},
+			c: { 'y.txt': f(20, 2), 'twin-1.txt': f(5, 5), 'twin-2.txt': f(5, 5) }
+		});
+		await run(lib, loc, source);
+		const id = (name: string) =>
+			lib.sql.get<{ uuid: string; cas_id: string | null; path: string }>(
+				'SELECT e.uuid, e.cas_id, p.path FROM entry e JOIN entry p ON p.id = e.parent_id WHERE e.name = ?',
+				[name]
+			);
+		lib.sql.run("UPDATE entry SET cas_id = 'cafebabecafebabe' WHERE name = 'x.txt'");
+		const x = id('x.txt')!;
+		const y = id('y.txt')!;
+		const tombstones = () => lib.sql.value<number>('SELECT count(*) FROM tombstone') ?? 0;
+		const before = tombstones();
+
+		source.set('a/x.txt', undefined);
+		source.set('b/x.txt', f(10, 1));
+		source.set('c/y.txt', undefined);
+		source.set('c/y renamed.txt', f(20, 2));
+		source.set('a/gone.txt', undefined);
+		// Two gone files alike but for the name, and one new file like both: no guess is made.
+		source.set('c/twin-1.txt', undefined);
+		source.set('c/twin-2.txt', undefined);
+		source.set('b/twin.txt', f(5, 5));
+		await run(lib, loc, source);
+
+		expect(id('x.txt')).toEqual({ uuid: x.uuid, cas_id: 'cafebabecafebabe', path: 'b' });
+		expect(id('y renamed.txt')).toMatchObject({ uuid: y.uuid, path: 'c' });
+		expect(id('y.txt')).toBeUndefined();
+		// gone.txt and the two twins are deletes: one tombstone each; the moves leave none.
+		expect(tombstones() - before).toBe(3);
+		expect(indexed(lib)).toEqual(['a', 'b', 'b/twin.txt', 'b/x.txt', 'c', 'c/y renamed.txt']);
 	});
 });

@@ -1,45 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Core } from '../../src/lib/vdfs/core';
 import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
+import type { LocationId } from '../../src/lib/vdfs/api';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
-import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
-import type { JobSummary, LocationId } from '../../src/lib/vdfs/api';
-import { sqlite } from './helpers';
-
-function tree(dirs: number, files: number): MemoryTree {
-	const t: MemoryTree = {};
-	for (let d = 0; d < dirs; d++)
-		t[`dir ${d}`] = Object.fromEntries(
-			Array.from({ length: files }, (_, i) => [`file-${i}.txt`, { size: i + 1, mtime: 1 }])
-		);
-	return t;
-}
-
-async function start(storage?: MemoryStorage, roots = new MemoryRoots()) {
-	const s = storage ?? new MemoryStorage(await sqlite(), crypto.randomUUID());
-	const core = await Core.start({ storage: s, roots });
-	return { core, storage: s, roots };
-}
-
-async function waitFor(core: Core, done: (jobs: JobSummary[]) => boolean, ms = 10_000): Promise<JobSummary[]> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const jobs = await core.listJobs();
-		if (done(jobs)) return jobs;
-		if (Date.now() > until)
-			throw new Error(`timed out: ${JSON.stringify(jobs.map((j) => [j.state, j.progress.phase]))}`);
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
-
-/** Adds a location whose files are `files`, before the first index job runs. */
-async function addLocation(core: Core, roots: MemoryRoots, files: MemoryTree): Promise<LocationId> {
-	const id = crypto.randomUUID() as LocationId;
-	await roots.attach({ id });
-	roots.sources.get(id)!.tree = files;
-	await core.addLocation({ name: 'Home', kind: 'opfs', id });
-	return id;
-}
+import {
+	addMemoryLocation as addLocation,
+	gridTree as tree,
+	sqlite,
+	startWithRoots as start,
+	waitForJobs as waitFor
+} from './helpers';
 
 describe('jobs', () => {
 	it('adding a location queues an index job that runs to done with typed progress', async () => {

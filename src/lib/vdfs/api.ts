@@ -8,9 +8,11 @@ import type { SerializedError } from './errors';
 export { VdfsError, toVdfsError } from './errors';
 export type { SerializedError, VdfsErrorCode } from './errors';
 import type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
+import type { IndexerRules } from './indexer/rules';
 
 export type { ChangeEvent, ChangeTopic } from './events';
 export type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
+export type { IndexerRules } from './indexer/rules';
 
 export interface LibrarySummary {
 	id: LibraryId;
@@ -82,6 +84,30 @@ export interface EntryRow {
 	locationId: LocationId;
 }
 
+/** A child of a folder as browsing shows it: from the index, or listed from disk (no id yet). */
+export interface BrowseEntry {
+	id: EntryId | null;
+	name: string;
+	extension: string;
+	isDir: boolean;
+	size: number;
+	mtime: number | null;
+	hidden: boolean;
+}
+
+export interface FolderView {
+	entries: BrowseEntry[];
+	/** Children in all (entries holds at most `limit`). */
+	total: number;
+	/**
+	 * `index`: from the library; `disk`: listed from the file system just now, because the first
+	 * index has not got this far (browse first, index after). Nothing from disk is stored.
+	 */
+	from: 'index' | 'disk';
+	/** An index job of this location is queued or running. */
+	indexing: boolean;
+}
+
 export interface ListOptions {
 	/** @default 'name' */
 	sort?: 'name' | 'size' | 'mtime';
@@ -109,6 +135,8 @@ export interface JobProgress {
 	total: number;
 	files: number;
 	bytes: number;
+	/** Index rows inserted, changed or removed (0 for a rescan of an unchanged tree). */
+	written: number;
 	currentPath: string;
 	/** Files per second over the run so far. */
 	rate: number;
@@ -168,13 +196,26 @@ export interface CoreApi {
 	 * (a new folder in Orrery's own storage), or `snapshot` with the files of a folder import.
 	 */
 	addLocation(input: AddLocationInput): Promise<LocationSummary>;
-	/** Queues a rescan (or returns the one already queued or running). */
-	rescanLocation(id: LocationId): Promise<JobId>;
+	/**
+	 * Queues a rescan (or returns the one already queued or running). While a watch has seen
+	 * every change since the last walk, a rescan reads sizes and mtimes only where something
+	 * changed; `full` reads every file again.
+	 */
+	rescanLocation(id: LocationId, options?: { full?: boolean }): Promise<JobId>;
 	/** Takes the location and its index out of the library; files on disk are not touched. */
 	removeLocation(id: LocationId): Promise<void>;
 	/** `prompt`: the browser needs a user gesture to grant access again (see locationHandle). */
 	locationPermission(id: LocationId): Promise<'granted' | 'prompt' | 'denied'>;
 	locationHandle(id: LocationId): Promise<FileSystemDirectoryHandle | null>;
+	/** What the indexer leaves out of this location (the defaults until they are changed). */
+	locationRules(id: LocationId): Promise<IndexerRules>;
+	/**
+	 * Saves the location's rules. When they change what is indexed, the location is indexed
+	 * again from the top under the new rules; returns that job, or null when nothing needs to
+	 * run (the same rules, or an imported copy whose files this session no longer holds: its
+	 * new rules apply when the folder is imported again). Throws InvalidInput for bad rules.
+	 */
+	setLocationRules(id: LocationId, rules: IndexerRules): Promise<JobId | null>;
 	listLocations(): Promise<LocationSummary[]>;
 
 	listJobs(): Promise<JobSummary[]>;
@@ -186,6 +227,16 @@ export interface CoreApi {
 	/** Inserts or updates entries in one transaction per call; returns how many were written. */
 	putEntries(location: LocationId, entries: EntryInput[]): Promise<number>;
 	listChildren(location: LocationId, dirPath: string, options?: ListOptions): Promise<EntryRow[]>;
+	/**
+	 * A folder to browse, at once: from the index, or from disk while the first index has not
+	 * reached it (sorted folders first, then by name; at most `limit`, default 5,000).
+	 */
+	browseFolder(location: LocationId, dirPath: string, options?: { limit?: number }): Promise<FolderView>;
+	/**
+	 * The user opened a location: rescans it when it was last indexed over 15 minutes ago and
+	 * nothing is queued for it. Returns the job queued, if any.
+	 */
+	openLocation(id: LocationId): Promise<JobId | null>;
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]>;
 }
 
@@ -213,6 +264,8 @@ export const CORE_METHODS = Object.keys({
 	removeLocation: 1,
 	locationPermission: 1,
 	locationHandle: 1,
+	locationRules: 1,
+	setLocationRules: 1,
 	listLocations: 1,
 	listJobs: 1,
 	jobProblems: 1,
@@ -221,5 +274,7 @@ export const CORE_METHODS = Object.keys({
 	cancelJob: 1,
 	putEntries: 1,
 	listChildren: 1,
+	browseFolder: 1,
+	openLocation: 1,
 	searchNames: 1
 } satisfies Record<keyof CoreApi, 1>) as (keyof CoreApi)[];

@@ -5,6 +5,8 @@ import type {
 	JobSummary,
 	EntryInput,
 	EntryRow,
+	FolderView,
+	IndexerRules,
 	LibraryStats,
 	LibrarySummary,
 	ListOptions,
@@ -17,6 +19,7 @@ import { migrate } from './db/migrate';
 import { NODE_DB, nodeMigrations } from './db/node-schema';
 import type { Sql } from './db/sql';
 import type { DbStorage } from './db/storage';
+import { STALE_AFTER_MS, diskFolder, indexedFolder } from './entries/browse';
 import { listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
@@ -27,8 +30,18 @@ import { JobRunner } from './jobs/runner';
 import { Libraries, POOL_FILES_PER_LIBRARY, requireName } from './library/libraries';
 import type { OpenLibrary, ThisDevice } from './library/library';
 import * as registry from './library/registry';
-import { createLocation, getLocation, listLocations, locationRowId } from './locations/locations';
+import {
+	cleanRules,
+	createLocation,
+	getLocation,
+	getLocationRules,
+	listLocations,
+	locationRowId,
+	sameRules,
+	saveLocationRules
+} from './locations/locations';
 import { searchNames } from './search/names';
+import { Watches } from './watch/watches';
 
 export interface CoreOptions {
 	storage: DbStorage;
@@ -51,6 +64,7 @@ export class Core implements CoreApi {
 	#libraries: Libraries;
 	#roots: LocationRoots | undefined;
 	#jobs: JobRunner;
+	#watches: Watches | null;
 	/** Calls run one at a time: one that awaits (storage) must not interleave with another. */
 	#queue: Promise<unknown> = Promise.resolve();
 
@@ -61,10 +75,14 @@ export class Core implements CoreApi {
 		this.#device = device;
 		this.#libraries = new Libraries(this.#storage, node, () => this.#device, this.#emit);
 		this.#roots = options.roots;
+		this.#watches = options.roots
+			? new Watches(options.roots, (id, full) => void this.#liveUpdate(id, full).catch(() => {}))
+			: null;
 		this.#jobs = new JobRunner(
 			() => this.#libraries.current,
-			(location) => this.#requireRoots().source(location),
-			this.#emit
+			(location) => this.#requireRoots().source(location, { walk: true }),
+			this.#emit,
+			this.#watches
 		);
 	}
 
@@ -85,6 +103,7 @@ export class Core implements CoreApi {
 		const core = new Core(options, node, device);
 		core.#libraries.start();
 		core.#jobs.resumeAfterOpen();
+		await core.#syncWatches();
 		return core;
 	}
 
@@ -186,14 +205,22 @@ export class Core implements CoreApi {
 			if (existing && existing.kind !== 'snapshot') return existing;
 			const location = existing ?? createLocation(lib, { name: input.name, kind: input.kind, id: input.id });
 			await roots.attach(location, { handle: input.handle, files: input.files });
+			// Watched from before the first walk, so that walk can be trusted by later rescans.
+			await this.#watches?.start(location);
 			this.#queueIndex(lib, location.id);
 			this.#emit({ topic: 'location', library: lib.id, ids: [location.id] });
 			return location;
 		});
 	}
 
-	rescanLocation(id: LocationId): Promise<JobId> {
-		return this.#call(() => this.#queueIndex(this.#libraries.require(), id));
+	rescanLocation(id: LocationId, options: { full?: boolean } = {}): Promise<JobId> {
+		return this.#call(async () => {
+			const lib = this.#libraries.require();
+			const location = this.#requireLocation(id);
+			// A rescan after access was granted again: the watch can start now.
+			if (location.kind !== 'snapshot') await this.#watches?.start(location);
+			return this.#queueIndex(lib, id, options.full ? { full: true } : {});
+		});
 	}
 
 	removeLocation(id: LocationId): Promise<void> {
@@ -217,6 +244,7 @@ export class Core implements CoreApi {
 			} finally {
 				this.#jobs.release();
 			}
+			this.#watches?.stop(id);
 			await this.#roots?.detach(location);
 			this.#emit({ topic: 'location', library: lib.id, ids: [id] });
 			this.#emit({ topic: 'entry', library: lib.id });
@@ -230,6 +258,36 @@ export class Core implements CoreApi {
 
 	locationHandle(id: LocationId): Promise<FileSystemDirectoryHandle | null> {
 		return this.#call(() => this.#requireRoots().handle(this.#requireLocation(id)));
+	}
+
+	locationRules(id: LocationId): Promise<IndexerRules> {
+		return this.#call(() => getLocationRules(this.#libraries.require(), id));
+	}
+
+	setLocationRules(id: LocationId, rules: IndexerRules): Promise<JobId | null> {
+		return this.#call(async () => {
+			const lib = this.#libraries.require();
+			const location = this.#requireLocation(id);
+			const clean = cleanRules(rules);
+			if (sameRules(clean, getLocationRules(lib, id))) return null;
+			const rescan = await this.#canRescan(location);
+			const rowId = locationRowId(lib, id);
+			// The runner reads the rules when a job starts, and a job resumed from its checkpoint
+			// would not revisit the folders it already walked: the location's job starts over.
+			const running = jobs.activeJobFor(lib, 'index', rowId)?.state === 'running';
+			if (running) await this.#jobs.hold();
+			let restarted: JobId | undefined;
+			try {
+				saveLocationRules(lib, id, clean);
+				restarted = jobs.activeJobFor(lib, 'index', rowId)?.uuid;
+				if (restarted) jobs.saveProgress(lib, restarted, jobs.EMPTY_PROGRESS, null);
+			} finally {
+				if (running) this.#jobs.release();
+			}
+			this.#emit({ topic: 'location', library: lib.id, ids: [id] });
+			if (restarted) this.#emit({ topic: 'job', library: lib.id, ids: [restarted] });
+			return rescan ? this.#queueIndex(lib, id) : null;
+		});
 	}
 
 	listLocations(): Promise<LocationSummary[]> {
@@ -278,30 +336,120 @@ export class Core implements CoreApi {
 		return this.#call(() => listChildren(this.#libraries.require(), location, dirPath, options));
 	}
 
+	async browseFolder(location: LocationId, dirPath: string, options: { limit?: number } = {}): Promise<FolderView> {
+		const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 5000)), 100_000);
+		// The index's part runs in the call queue; a listing from disk runs outside it, so a big
+		// folder read from disk does not hold up other calls.
+		const plan = await this.#call(() => {
+			const lib = this.#libraries.require();
+			const summary = this.#requireLocation(location);
+			const rowId = locationRowId(lib, location);
+			const job = jobs.activeJobFor(lib, 'index', rowId);
+			const indexing = job !== undefined && job.state !== 'paused';
+			const dirId = lib.sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [rowId, dirPath]);
+			// During the first index a folder's row can exist before its own children are written.
+			const fromIndex = dirId !== undefined && !(indexing && summary.lastIndexedAt === null);
+			const view = fromIndex ? { ...indexedFolder(lib, dirId, limit), from: 'index' as const, indexing } : null;
+			return { summary, view, indexing, dirId, rules: getLocationRules(lib, location) };
+		});
+		if (plan.view) return plan.view;
+		try {
+			const source = await this.#requireRoots().source(plan.summary);
+			const listing = await source.list(dirPath);
+			return { ...diskFolder(dirPath, listing.entries, plan.rules, limit), from: 'disk', indexing: plan.indexing };
+		} catch (e) {
+			// Disk unreadable (an import whose files this session no longer holds): what the index has.
+			if (plan.dirId === undefined) throw toVdfsError(e);
+			const dirId = plan.dirId;
+			return this.#call(() => ({
+				...indexedFolder(this.#libraries.require(), dirId, limit),
+				from: 'index' as const,
+				indexing: plan.indexing
+			}));
+		}
+	}
+
+	openLocation(id: LocationId): Promise<JobId | null> {
+		return this.#call(async () => {
+			const lib = this.#libraries.require();
+			const location = this.#requireLocation(id);
+			if (jobs.activeJobFor(lib, 'index', locationRowId(lib, id))) return null;
+			if (location.lastIndexedAt === null || Date.now() - location.lastIndexedAt < STALE_AFTER_MS) return null;
+			if (!(await this.#canRescan(location))) return null;
+			if (location.kind !== 'snapshot' && (await this.#requireRoots().permission(location)) !== 'granted') return null;
+			return this.#queueIndex(lib, id);
+		});
+	}
+
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]> {
 		return this.#call(() => searchNames(this.#libraries.require(), query, options));
 	}
 
 	/** Closes every database (before the worker is terminated or the pool paused). */
 	close(): void {
+		this.#watches?.stopAllBut(new Set());
 		this.#libraries.close();
 		this.#node.close();
 	}
 
 	// ---- internals
 
-	/** Queues an index job for a location unless one is already queued, running or paused. */
-	#queueIndex(lib: OpenLibrary, id: LocationId): JobId {
+	/**
+	 * Queues an index job for a location unless one is already queued, running or paused; a
+	 * waiting one takes on the wider of the two asks (a rescan over a live update, full over quick).
+	 */
+	#queueIndex(lib: OpenLibrary, id: LocationId, params: jobs.IndexParams = {}): JobId {
 		const rowId = locationRowId(lib, id);
 		const existing = jobs.activeJobFor(lib, 'index', rowId);
 		if (existing) {
+			if (existing.state !== 'running') {
+				const had = JSON.parse(existing.params || '{}') as jobs.IndexParams;
+				const wider: jobs.IndexParams = {
+					...(had.full || params.full ? { full: true } : {}),
+					...(had.changes && params.changes ? { changes: true } : {})
+				};
+				if (JSON.stringify(wider) !== JSON.stringify(had)) jobs.setParams(lib, existing.uuid, wider);
+			}
 			if (existing.state === 'paused') this.#jobs.resume(existing.uuid);
 			return existing.uuid;
 		}
-		const job = jobs.createJob(lib, 'index', rowId);
+		const job = jobs.createJob(lib, 'index', rowId, params);
 		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
 		this.#jobs.kick();
 		return job;
+	}
+
+	/**
+	 * rescanLocation queues every kind, but an imported copy can be read only while the page that
+	 * imported it holds its files; without them the job could only fail, so none is queued.
+	 */
+	async #canRescan(location: LocationSummary): Promise<boolean> {
+		if (location.kind !== 'snapshot') return true;
+		try {
+			await this.#requireRoots().source(location);
+			return true;
+		} catch (e) {
+			if (toVdfsError(e).code === 'NotReadable') return false;
+			throw e;
+		}
+	}
+
+	/** A watch saw changes settle: a live update (or, when records were lost, a rescan). */
+	#liveUpdate(id: LocationId, full: boolean): Promise<void> {
+		return this.#call(() => {
+			const lib = this.#libraries.current;
+			if (!lib || !getLocation(lib, id)) return;
+			this.#queueIndex(lib, id, full ? {} : { changes: true });
+		});
+	}
+
+	/** Watches the open library's folders, and only those. */
+	async #syncWatches(): Promise<void> {
+		if (!this.#watches) return;
+		const lib = this.#libraries.current;
+		const locations = lib ? listLocations(lib).filter((l) => l.kind !== 'snapshot') : [];
+		this.#watches.stopAllBut(new Set(locations.map((l) => l.id)));
+		for (const location of locations) await this.#watches.start(location);
 	}
 
 	#requireRoots(): LocationRoots {
@@ -323,6 +471,7 @@ export class Core implements CoreApi {
 				return await fn();
 			} finally {
 				this.#jobs.release();
+				await this.#syncWatches().catch(() => {});
 			}
 		});
 	}

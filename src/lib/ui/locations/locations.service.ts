@@ -1,4 +1,4 @@
-import type { LocationId, LocationSummary } from '$lib/vdfs/api';
+import type { IndexerRules, LocationId, LocationSummary } from '$lib/vdfs/api';
 import { coreStore } from '../app/core.svelte';
 import { toasts } from '../app/toasts.svelte';
 import { requestPersistence } from '../settings/storage.service';
@@ -85,6 +85,31 @@ export async function rescan(location: LocationSummary): Promise<void> {
 		await coreStore.api.rescanLocation(location.id);
 	} catch (e) {
 		toasts.error(e, `Rescanning “${location.name}”`);
+	}
+}
+
+/** The location's indexer rules, or null when they cannot be read (the toast says why). */
+export async function loadRules(location: LocationSummary): Promise<IndexerRules | null> {
+	try {
+		return await coreStore.api.locationRules(location.id);
+	} catch (e) {
+		toasts.error(e, `Reading the rules of “${location.name}”`);
+		return null;
+	}
+}
+
+/** Saves a location's rules (the core rescans it when they changed); true when saved. */
+export async function saveRules(location: LocationSummary, rules: IndexerRules): Promise<boolean> {
+	try {
+		const job = await coreStore.api.setLocationRules(location.id, rules);
+		if (job) toasts.show('info', `Rules saved; “${location.name}” is being rescanned.`);
+		else if (location.kind === 'snapshot')
+			toasts.show('info', `Rules saved; they apply the next time “${location.name}” is imported.`);
+		else toasts.show('info', 'Rules saved.');
+		return true;
+	} catch (e) {
+		toasts.error(e, `Saving the rules of “${location.name}”`);
+		return false;
 	}
 }
 

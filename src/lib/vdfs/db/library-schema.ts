@@ -144,5 +144,7 @@ export const libraryMigrations: readonly Migration[] = [
 
 			-- For folders: how many files the whole subtree holds (size holds its bytes).
 			ALTER TABLE entry ADD COLUMN file_count INTEGER NOT NULL DEFAULT 0;
-		`)
+		`),
+	// 3: what a job was asked to do (JSON, owned by the job kind): a full rescan, a live update.
+	(sql) => sql.exec(`ALTER TABLE job ADD COLUMN params TEXT NOT NULL DEFAULT '{}';`)
 ];

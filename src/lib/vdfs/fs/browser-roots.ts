@@ -3,9 +3,10 @@ import type { LocationKind } from '../api';
 import { VdfsError } from '../errors';
 import type { LocationId } from '../ids';
 import { FsaSource } from './fsa-source';
-import type { LocationRoots, RootInput, RootPermission } from './roots';
+import type { LocationRoots, RootInput, RootPermission, WatchChange } from './roots';
 import { SnapshotSource, type SnapshotFile } from './snapshot-source';
 import type { FileSource } from './source';
+import { WalkerSource } from './walker-source';
 
 /** Orrery's "On this device" storage: one folder per location in the origin private file system. */
 const OPFS_LOCATIONS = 'orrery-locations';
@@ -20,6 +21,9 @@ type Location = { id: LocationId; kind: LocationKind };
 export class BrowserRoots implements LocationRoots {
 	#snapshots = new Map<LocationId, SnapshotFile[]>();
 
+	/** @param spawnWalker starts a walker worker, so walks run beside the database writes. */
+	constructor(private readonly spawnWalker?: () => Worker) {}
+
 	async attach(location: Location, input: RootInput): Promise<void> {
 		if (location.kind === 'fsa') {
 			if (!input.handle) throw new VdfsError('InvalidInput', 'Pick a folder to add.');
@@ -31,8 +35,10 @@ export class BrowserRoots implements LocationRoots {
 		}
 	}
 
-	async source(location: Location): Promise<FileSource> {
-		if (location.kind === 'opfs') return new FsaSource(await opfsFolder(location.id, true), 'opfs');
+	async source(location: Location, options: { walk?: boolean } = {}): Promise<FileSource> {
+		const open = (root: FileSystemDirectoryHandle, kind: LocationKind) =>
+			options.walk && this.spawnWalker ? new WalkerSource(root, kind, this.spawnWalker) : new FsaSource(root, kind);
+		if (location.kind === 'opfs') return open(await opfsFolder(location.id, true), 'opfs');
 		if (location.kind === 'snapshot') {
 			const files = this.#snapshots.get(location.id);
 			if (!files) {
@@ -48,7 +54,34 @@ export class BrowserRoots implements LocationRoots {
 		if (permission !== 'granted') {
 			throw new VdfsError('PermissionLost', `Orrery needs your permission to read “${handle.name}” again.`);
 		}
-		return new FsaSource(handle, 'fsa');
+		return open(handle, 'fsa');
+	}
+
+	async watch(location: Location, onChange: (change: WatchChange) => void): Promise<(() => void) | null> {
+		const Observer = (globalThis as { FileSystemObserver?: FileSystemObserverConstructor }).FileSystemObserver;
+		if (!Observer || location.kind === 'snapshot') return null;
+		const root = await this.handle(location);
+		if (!root || (await queryPermission(root)) !== 'granted') return null;
+		const observer = new Observer((records) => {
+			const dirs = new Set<string>();
+			for (const record of records) {
+				if (record.type === 'unknown' || record.type === 'errored') {
+					onChange({ lost: record.type });
+					continue;
+				}
+				dirs.add(parentOf(record.relativePathComponents));
+				if (record.relativePathMovedFrom) dirs.add(parentOf(record.relativePathMovedFrom));
+			}
+			if (dirs.size > 0) onChange({ dirs: [...dirs] });
+		});
+		try {
+			await observer.observe(root, { recursive: true });
+		} catch {
+			// Too many watches for the platform, or the folder is gone: rescans still work.
+			observer.disconnect();
+			return null;
+		}
+		return () => observer.disconnect();
 	}
 
 	async permission(location: Location): Promise<RootPermission> {
@@ -97,3 +130,19 @@ async function queryPermission(handle: FileSystemDirectoryHandle): Promise<RootP
 	if (!query) return 'granted';
 	return (await query.call(handle, { mode: 'read' })) as RootPermission;
 }
+
+/** The folder holding a changed path ('' for the root itself or its direct children). */
+function parentOf(components: readonly string[]): string {
+	return components.slice(0, -1).join('/');
+}
+
+/** FileSystemObserver (Chromium 129+); not in TypeScript's DOM types yet. */
+interface FileSystemChangeRecord {
+	type: 'appeared' | 'disappeared' | 'modified' | 'moved' | 'unknown' | 'errored';
+	relativePathComponents: string[];
+	relativePathMovedFrom: string[] | null;
+}
+type FileSystemObserverConstructor = new (callback: (records: FileSystemChangeRecord[]) => void) => {
+	observe(handle: FileSystemHandle, options?: { recursive?: boolean }): Promise<void>;
+	disconnect(): void;
+};

@@ -1,8 +1,13 @@
 import type { LocationKind } from '../api';
-import { childPath, fsError, type DirListing, type FileSource, type SourceEntry } from './source';
+import { childPath, fsError, type DirListing, type FileSource, type ListOptions, type SourceEntry } from './source';
 
 export interface FsaSourceOptions {
-	/** getFile() calls in flight per folder: ~2k files/s one at a time, ~5k in parallel here. @default 16 */
+	/**
+	 * File system calls in flight across all listings of this source: ~2k files/s one at a time,
+	 * ~5k in parallel here. Capped, because calls queue in the browser's storage backend and an
+	 * unbounded walk (thousands in flight) made each of SQLite's commits on OPFS wait 100–500 ms.
+	 * @default 16
+	 */
 	concurrency?: number;
 }
 
@@ -12,7 +17,7 @@ export interface FsaSourceOptions {
  */
 export class FsaSource implements FileSource {
 	#dirs = new Map<string, FileSystemDirectoryHandle>();
-	#concurrency: number;
+	#slots: Slots;
 
 	constructor(
 		readonly root: FileSystemDirectoryHandle,
@@ -20,47 +25,50 @@ export class FsaSource implements FileSource {
 		options: FsaSourceOptions = {}
 	) {
 		this.#dirs.set('', root);
-		this.#concurrency = options.concurrency ?? 16;
+		this.#slots = new Slots(options.concurrency ?? 48);
 	}
 
-	async list(dirPath: string, signal?: AbortSignal): Promise<DirListing> {
+	async list(dirPath: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing> {
+		const skip = new Set(options?.skipStat);
 		const dir = await this.#dir(dirPath);
 		const handles: FileSystemHandle[] = [];
-		try {
-			for await (const handle of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
-				signal?.throwIfAborted();
-				handles.push(handle);
+		await this.#slots.run(async () => {
+			try {
+				for await (const handle of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+					signal?.throwIfAborted();
+					handles.push(handle);
+				}
+			} catch (e) {
+				throw fsError(e, dirPath || 'the location');
 			}
-		} catch (e) {
-			throw fsError(e, dirPath || 'the location');
-		}
+		});
 		const entries: SourceEntry[] = [];
 		const problems: DirListing['problems'] = [];
-		let next = 0;
-		const worker = async () => {
-			while (next < handles.length) {
+		const stat = async (handle: FileSystemHandle) => {
+			if (handle.kind === 'directory') {
+				this.#dirs.set(childPath(dirPath, handle.name), handle as FileSystemDirectoryHandle);
+				entries.push({ name: handle.name, isDir: true, size: 0, mtime: 0 });
+				return;
+			}
+			if (skip.has(handle.name)) {
+				entries.push({ name: handle.name, isDir: false, size: 0, mtime: 0, unread: true });
+				return;
+			}
+			try {
 				signal?.throwIfAborted();
-				const handle = handles[next++];
-				if (handle.kind === 'directory') {
-					this.#dirs.set(childPath(dirPath, handle.name), handle as FileSystemDirectoryHandle);
-					entries.push({ name: handle.name, isDir: true, size: 0, mtime: 0 });
-					continue;
-				}
-				try {
-					const file = await (handle as FileSystemFileHandle).getFile();
-					entries.push({ name: handle.name, isDir: false, size: file.size, mtime: file.lastModified });
-				} catch (e) {
-					const err = fsError(e, childPath(dirPath, handle.name));
-					if (err.code === 'PermissionLost') throw err;
-					problems.push({
-						name: handle.name,
-						code: err.code === 'NotFound' ? 'NotFound' : 'NotReadable',
-						message: err.message
-					});
-				}
+				const file = await this.#slots.run(() => (handle as FileSystemFileHandle).getFile());
+				entries.push({ name: handle.name, isDir: false, size: file.size, mtime: file.lastModified });
+			} catch (e) {
+				const err = fsError(e, childPath(dirPath, handle.name));
+				if (err.code === 'PermissionLost' || err.code === 'Cancelled') throw err;
+				problems.push({
+					name: handle.name,
+					code: err.code === 'NotFound' ? 'NotFound' : 'NotReadable',
+					message: err.message
+				});
 			}
 		};
-		await Promise.all(Array.from({ length: Math.min(this.#concurrency, handles.length) }, worker));
+		await Promise.all(handles.map(stat));
 		return { entries, problems };
 	}
 
@@ -85,6 +93,28 @@ export class FsaSource implements FileSource {
 			return dir;
 		} catch (e) {
 			throw fsError(e, path);
+		}
+	}
+}
+
+/** A counting semaphore: at most `size` calls of run() in flight, the rest wait in order. */
+class Slots {
+	#free: number;
+	#waiting: (() => void)[] = [];
+
+	constructor(size: number) {
+		this.#free = Math.max(1, size);
+	}
+
+	async run<T>(fn: () => Promise<T>): Promise<T> {
+		if (this.#free > 0) this.#free--;
+		else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+		try {
+			return await fn();
+		} finally {
+			const next = this.#waiting.shift();
+			if (next) next();
+			else this.#free++;
 		}
 	}
 }

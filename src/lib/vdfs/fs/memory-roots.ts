@@ -2,12 +2,27 @@ import type { LocationKind } from '../api';
 import { VdfsError } from '../errors';
 import type { LocationId } from '../ids';
 import { MemorySource } from './memory-source';
-import type { LocationRoots, RootPermission } from './roots';
+import type { LocationRoots, RootPermission, WatchChange } from './roots';
 
 /** LocationRoots for Node tests: each location gets a MemorySource the test can fill. */
 export class MemoryRoots implements LocationRoots {
 	readonly sources = new Map<LocationId, MemorySource>();
 	readonly permissions = new Map<LocationId, RootPermission>();
+	/** Locations' watchers; tests report changes through `notify`. */
+	readonly watchers = new Map<LocationId, (change: WatchChange) => void>();
+	/** Whether locations can be watched (as where FileSystemObserver exists). @default true */
+	watchable = true;
+
+	watch(location: { id: LocationId }, onChange: (change: WatchChange) => void): Promise<(() => void) | null> {
+		if (!this.watchable || !this.sources.has(location.id)) return Promise.resolve(null);
+		this.watchers.set(location.id, onChange);
+		return Promise.resolve(() => this.watchers.delete(location.id));
+	}
+
+	/** Test helper: what a FileSystemObserver would report for this location. */
+	notify(id: LocationId, change: WatchChange): void {
+		this.watchers.get(id)?.(change);
+	}
 
 	attach(location: { id: LocationId }): Promise<void> {
 		if (!this.sources.has(location.id)) this.sources.set(location.id, new MemorySource({}));

@@ -1,5 +1,5 @@
 import { VdfsError } from '../errors';
-import type { DirListing, FileSource, SourceEntry } from './source';
+import type { DirListing, FileSource, ListOptions, SourceEntry } from './source';
 
 /** A file is its size and mtime (bytes are made up on read); a directory is a map of children. */
 export type MemoryTree = { [name: string]: MemoryNode };
@@ -25,7 +25,8 @@ export class MemorySource implements FileSource {
 		return node;
 	}
 
-	async list(dirPath: string, signal?: AbortSignal): Promise<DirListing> {
+	async list(dirPath: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing> {
+		const skip = new Set(options?.skipStat);
 		// Async so that an abort rejects, as every FileSource must (the acceptance suite checks).
 		await Promise.resolve();
 		signal?.throwIfAborted();
@@ -38,9 +39,11 @@ export class MemorySource implements FileSource {
 				problems.push({ name, code: 'NotReadable', message: `“${name}” cannot be read.` });
 			} else {
 				entries.push(
-					isFile(node)
-						? { name, isDir: false, size: node.size, mtime: node.mtime }
-						: { name, isDir: true, size: 0, mtime: 0 }
+					!isFile(node)
+						? { name, isDir: true, size: 0, mtime: 0 }
+						: skip.has(name)
+							? { name, isDir: false, size: 0, mtime: 0, unread: true }
+							: { name, isDir: false, size: node.size, mtime: node.mtime }
 				);
 			}
 		}

@@ -20,9 +20,25 @@ export interface RootInput {
  */
 export interface LocationRoots {
 	attach(location: { id: LocationId; kind: LocationKind }, input: RootInput): Promise<void>;
-	source(location: { id: LocationId; kind: LocationKind }): Promise<FileSource>;
+	/** `walk`: the source is for a whole walk (it may start a walker worker; close it after). */
+	source(location: { id: LocationId; kind: LocationKind }, options?: { walk?: boolean }): Promise<FileSource>;
+	/**
+	 * Watches a location for changes made outside Orrery (FileSystemObserver where the browser
+	 * has it). Resolves to a stop function, or null where the location cannot be watched.
+	 */
+	watch?(
+		location: { id: LocationId; kind: LocationKind },
+		onChange: (change: WatchChange) => void
+	): Promise<(() => void) | null>;
 	permission(location: { id: LocationId; kind: LocationKind }): Promise<RootPermission>;
 	/** The folder handle, for the page to ask for permission again on a user gesture. */
 	handle(location: { id: LocationId; kind: LocationKind }): Promise<FileSystemDirectoryHandle | null>;
 	detach(location: { id: LocationId; kind: LocationKind }): Promise<void>;
 }
+
+/**
+ * What a watch reports: the folders whose children changed (paths relative to the location),
+ * or that changes may have been missed (`unknown`: the platform dropped records) or the watch
+ * ended (`errored`: the folder went away or permission was revoked).
+ */
+export type WatchChange = { dirs: string[] } | { lost: 'unknown' | 'errored' };

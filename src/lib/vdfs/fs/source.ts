@@ -9,6 +9,16 @@ export interface SourceEntry {
 	size: number;
 	/** Milliseconds since the epoch; 0 for directories where the platform has none (FSA). */
 	mtime: number;
+	/** Size and mtime were not read (the caller named this file in `skipStat`): both are 0. */
+	unread?: true;
+}
+
+export interface ListOptions {
+	/**
+	 * Files whose size and mtime the caller already knows to be current (a watched location):
+	 * they are listed by name only, without a getFile() each.
+	 */
+	skipStat?: readonly string[];
 }
 
 /** A child that could not be read while listing (vanished, no permission): reported, skipped. */
@@ -34,9 +44,11 @@ export interface FileSource {
 	 * `problems`; the directory itself failing throws a VdfsError (`NotFound`, `PermissionLost`,
 	 * `NotReadable`).
 	 */
-	list(dirPath: string, signal?: AbortSignal): Promise<DirListing>;
+	list(dirPath: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing>;
 	/** A file's bytes, for content ids and previews. */
 	file(path: string): Promise<File>;
+	/** Frees what the source holds (a walker worker); called when a job is done with it. */
+	close?(): void;
 }
 
 /** Joins a directory path and a child name. */

@@ -11,6 +11,7 @@ export const EMPTY_PROGRESS: JobProgress = {
 	total: 0,
 	files: 0,
 	bytes: 0,
+	written: 0,
 	currentPath: '',
 	rate: 0,
 	eta: null
@@ -24,22 +25,36 @@ export interface JobRow {
 	location_uuid: LocationId | null;
 	state: JobState;
 	checkpoint: string | null;
+	params: string;
 }
 
-export function createJob(lib: OpenLibrary, kind: JobKind, locationRowId: number | null): JobId {
+/** What an index job was asked for. */
+export interface IndexParams {
+	/** Read every file's size and mtime, trusting nothing a watch saw. */
+	full?: boolean;
+	/** A live update: only the folders a watch saw change. */
+	changes?: boolean;
+}
+
+export function createJob(
+	lib: OpenLibrary,
+	kind: JobKind,
+	locationRowId: number | null,
+	params: IndexParams = {}
+): JobId {
 	const id = newId<JobId>();
-	lib.sql.run('INSERT INTO job (uuid, kind, location_id, state, progress, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-		id,
-		kind,
-		locationRowId,
-		'queued',
-		JSON.stringify(EMPTY_PROGRESS),
-		Date.now()
-	]);
+	lib.sql.run(
+		'INSERT INTO job (uuid, kind, location_id, state, progress, created_at, params) VALUES (?, ?, ?, ?, ?, ?, ?)',
+		[id, kind, locationRowId, 'queued', JSON.stringify(EMPTY_PROGRESS), Date.now(), JSON.stringify(params)]
+	);
 	return id;
 }
 
-const ROW = `SELECT j.id, j.uuid, j.kind, j.location_id, l.uuid AS location_uuid, j.state, j.checkpoint
+export function setParams(lib: OpenLibrary, id: JobId, params: IndexParams): void {
+	lib.sql.run('UPDATE job SET params = ? WHERE uuid = ?', [JSON.stringify(params), id]);
+}
+
+const ROW = `SELECT j.id, j.uuid, j.kind, j.location_id, l.uuid AS location_uuid, j.state, j.checkpoint, j.params
 	FROM job j LEFT JOIN location l ON l.id = j.location_id`;
 
 export function jobRow(lib: OpenLibrary, id: JobId): JobRow | undefined {
@@ -117,7 +132,7 @@ export function listJobs(lib: OpenLibrary, limit = 100): JobSummary[] {
 		)
 		.map((j) => ({
 			...j,
-			progress: JSON.parse(j.progress) as JobProgress,
+			progress: { ...EMPTY_PROGRESS, ...(JSON.parse(j.progress) as Partial<JobProgress>) },
 			error: j.error ? (JSON.parse(j.error) as SerializedError) : null
 		}));
 }

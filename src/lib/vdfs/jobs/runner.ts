@@ -6,10 +6,17 @@ import type { JobId, LocationId } from '../ids';
 import { indexLocation, type IndexCheckpoint, type IndexProgress } from '../indexer/indexer';
 import { parseRules } from '../indexer/rules';
 import type { OpenLibrary } from '../library/library';
+import type { WatchPlan } from '../watch/watches';
 import * as jobs from './jobs';
 
-/** Finds the files of a location (the worker reads handles from IndexedDB; tests use memory). */
+/** Finds the files of a location for a walk (the worker reads handles from IndexedDB; tests use memory). */
 export type SourceResolver = (location: { id: LocationId; kind: LocationKind }) => Promise<FileSource>;
+
+/** What watches of locations tell index jobs, and learn from them (see Watches). */
+export interface JobWatchHooks {
+	beginJob(id: LocationId): WatchPlan | null;
+	endJob(id: LocationId, complete: boolean): void;
+}
 
 /** How often progress is written to the job row and announced to the UI. */
 const SAVE_EVERY_MS = 500;
@@ -36,7 +43,8 @@ export class JobRunner {
 	constructor(
 		private readonly library: () => OpenLibrary | null,
 		private readonly sources: SourceResolver,
-		private readonly emit: (event: ChangeEvent) => void
+		private readonly emit: (event: ChangeEvent) => void,
+		private readonly watches: JobWatchHooks | null = null
 	) {}
 
 	/** After a library opens: jobs a reload interrupted go back to the queue and the next starts. */
@@ -130,16 +138,26 @@ export class JobRunner {
 		let lastSave = 0;
 		let lastEmit = 0;
 		let progress: JobProgress = { ...jobs.EMPTY_PROGRESS, phase: 'starting' };
+		let source: FileSource | undefined;
+		let watched: LocationId | undefined;
+		let complete = false;
 		try {
 			const location = lib.sql.get<{ uuid: LocationId; kind: LocationKind; rules: string }>(
 				'SELECT uuid, kind, rules FROM location WHERE id = ?',
 				[row.location_id ?? 0]
 			);
 			if (!location) throw new VdfsError('NotFound', 'The location of this job was removed.');
-			const source = await this.sources({ id: location.uuid, kind: location.kind });
+			watched = location.uuid;
+			const plan = this.watches?.beginJob(location.uuid) ?? null;
+			source = await this.sources({ id: location.uuid, kind: location.kind });
 			const resumeFrom = row.checkpoint ? (JSON.parse(row.checkpoint) as IndexCheckpoint) : undefined;
+			const params = JSON.parse(row.params || '{}') as jobs.IndexParams;
 			await indexLocation(lib, location.uuid, source, {
 				rules: parseRules(location.rules),
+				// A live update walks what the watch saw change; a rescan leans on an unbroken
+				// watch for the rest unless asked for a full one. Without a watch, all is read.
+				scope: params.changes && plan && !params.full ? [...plan.dirty] : undefined,
+				trust: plan?.trusted && !params.full ? plan.dirty : undefined,
 				signal,
 				resumeFrom,
 				onProblem: (p) => problems.push(p),
@@ -165,6 +183,7 @@ export class JobRunner {
 			flushProblems();
 			jobs.saveProgress(lib, id, { ...progress, phase: 'done', eta: 0 }, null);
 			jobs.setState(lib, id, 'done');
+			complete = true;
 			this.emit({ topic: 'location', library: lib.id, ids: [location.uuid] });
 			this.emit({ topic: 'entry', library: lib.id });
 		} catch (e) {
@@ -176,6 +195,9 @@ export class JobRunner {
 				jobs.saveProgress(lib, id, { ...progress, phase: 'failed' });
 				jobs.setState(lib, id, 'failed', serializeError(toVdfsError(e)));
 			}
+		} finally {
+			source?.close?.();
+			if (watched) this.watches?.endJob(watched, complete);
 		}
 		this.emit({ topic: 'job', library: lib.id, ids: [id] });
 	}
@@ -203,6 +225,7 @@ function toJobProgress(p: IndexProgress, started: number): JobProgress {
 		total,
 		files: p.files,
 		bytes: p.bytes,
+		written: p.written,
 		currentPath: p.currentPath,
 		rate: Math.round(p.files / seconds),
 		eta

@@ -1,0 +1,143 @@
+import type { LocationKind } from '../api';
+import type { LocationRoots, WatchChange } from '../fs/roots';
+import type { LocationId } from '../ids';
+
+type Location = { id: LocationId; kind: LocationKind };
+
+interface Watch {
+	stop: () => void;
+	/**
+	 * Whether the index is true outside `dirty`: a walk finished while this watch ran from
+	 * before its start, and no record was lost since.
+	 */
+	trusted: boolean;
+	/** Folders changed since the running (or last) index job started. */
+	dirty: Set<string>;
+	/** What the running job took over from `dirty`, given back if it does not finish. */
+	taken: Set<string> | null;
+	/** A record was lost while the job ran: its walk cannot be trusted. */
+	lostDuringJob: boolean;
+	timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** What an index job of a watched location is told. */
+export interface WatchPlan {
+	/** Folders changed since the last job started. */
+	dirty: ReadonlySet<string>;
+	/** The index is true outside `dirty` (and for names it has not seen). */
+	trusted: boolean;
+}
+
+/** How long changes settle before a live update runs: a copy of many files is one job. */
+export const SETTLE_MS = 700;
+
+/**
+ * Keeps a watch (FileSystemObserver) on each location of the open library. Changes mark their
+ * folders dirty and, once settled, ask for a live update (`onDirty`). While a watch has run
+ * unbroken since a complete walk, rescans read sizes and mtimes only in dirty folders and of
+ * names not seen before; a lost record ('unknown') or an ended watch drops that trust, and the
+ * next walk reads everything again.
+ */
+export class Watches {
+	#watches = new Map<LocationId, Watch>();
+	#starting = new Map<LocationId, Promise<void>>();
+
+	constructor(
+		private readonly roots: LocationRoots,
+		/** A location has changes to index (`full`: records were lost, walk it all). */
+		private readonly onDirty: (id: LocationId, full: boolean) => void
+	) {}
+
+	has(id: LocationId): boolean {
+		return this.#watches.has(id);
+	}
+
+	/** Starts watching a location (no-op if watched, or if it cannot be watched). */
+	start(location: Location): Promise<void> {
+		if (this.#watches.has(location.id) || !this.roots.watch) return Promise.resolve();
+		let starting = this.#starting.get(location.id);
+		if (!starting) {
+			starting = this.#start(location).finally(() => this.#starting.delete(location.id));
+			this.#starting.set(location.id, starting);
+		}
+		return starting;
+	}
+
+	async #start(location: Location): Promise<void> {
+		const stop = await Promise.resolve(
+			this.roots.watch?.(location, (change) => this.#change(location.id, change))
+		).catch(() => null);
+		if (!stop) return;
+		this.#watches.set(location.id, {
+			stop,
+			trusted: false,
+			dirty: new Set(),
+			taken: null,
+			lostDuringJob: false,
+			timer: null
+		});
+	}
+
+	stop(id: LocationId): void {
+		const watch = this.#watches.get(id);
+		if (!watch) return;
+		if (watch.timer) clearTimeout(watch.timer);
+		watch.stop();
+		this.#watches.delete(id);
+	}
+
+	/** Stops every watch but those of `keep`. */
+	stopAllBut(keep: ReadonlySet<LocationId>): void {
+		for (const id of [...this.#watches.keys()]) if (!keep.has(id)) this.stop(id);
+	}
+
+	/** An index job of the location starts: what changed and whether the rest is trusted (null: not watched). */
+	beginJob(id: LocationId): WatchPlan | null {
+		const watch = this.#watches.get(id);
+		if (!watch) return null;
+		const taken = watch.dirty;
+		watch.dirty = new Set();
+		watch.taken = taken;
+		watch.lostDuringJob = false;
+		return { dirty: taken, trusted: watch.trusted };
+	}
+
+	/** The job ended: finished (`complete`) it makes the index trusted; stopped, it gives back. */
+	endJob(id: LocationId, complete: boolean): void {
+		const watch = this.#watches.get(id);
+		if (!watch) return;
+		if (complete && !watch.lostDuringJob) {
+			watch.trusted = true;
+		} else {
+			for (const dir of watch.taken ?? []) watch.dirty.add(dir);
+		}
+		watch.taken = null;
+		if (watch.dirty.size > 0) this.#settle(id, watch, false);
+	}
+
+	#change(id: LocationId, change: WatchChange): void {
+		const watch = this.#watches.get(id);
+		if (!watch) return;
+		if ('lost' in change) {
+			watch.trusted = false;
+			watch.lostDuringJob = true;
+			if (change.lost === 'errored') {
+				// The folder went away or access was revoked: the next rescan says which.
+				this.stop(id);
+				return;
+			}
+			this.#settle(id, watch, true);
+			return;
+		}
+		for (const dir of change.dirs) watch.dirty.add(dir);
+		this.#settle(id, watch, false);
+	}
+
+	#settle(id: LocationId, watch: Watch, full: boolean): void {
+		if (watch.timer) clearTimeout(watch.timer);
+		watch.timer = setTimeout(() => {
+			watch.timer = null;
+			this.onDirty(id, full);
+		}, SETTLE_MS);
+	}
+}

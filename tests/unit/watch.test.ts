@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/lib/vdfs/core';
+import type { JobSummary, LocationId } from '../../src/lib/vdfs/api';
+import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
+import type { MemorySource } from '../../src/lib/vdfs/fs/memory-source';
+import type { DirListing, ListOptions } from '../../src/lib/vdfs/fs/source';
+import { addMemoryLocation, gridTree, startWithRoots, waitForJobs } from './helpers';
+
+/** Every job done; returns the newest. */
+async function settled(core: Core): Promise<JobSummary> {
+	const jobs = await waitForJobs(core, (js) => js.length > 0 && js.every((j) => j.state === 'done'));
+	return jobs[0];
+}
+
+/** Records which folders a source listed, and how many files it read sizes for. */
+function spy(source: MemorySource) {
+	const seen = { dirs: [] as string[], statted: 0 };
+	const list = source.list.bind(source);
+	source.list = async (dir: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing> => {
+		seen.dirs.push(dir);
+		const listing = await list(dir, signal, options);
+		seen.statted += listing.entries.filter((e) => !e.isDir && !e.unread).length;
+		return listing;
+	};
+	return seen;
+}
+
+async function watched(roots = new MemoryRoots()) {
+	const { core } = await startWithRoots(undefined, roots);
+	await core.createLibrary({ name: 'L' });
+	const loc = await addMemoryLocation(core, roots, gridTree(10, 10));
+	await settled(core);
+	return { core, roots, loc, source: roots.sources.get(loc)! };
+}
+
+async function fileNames(core: Core, loc: LocationId, dir: string): Promise<string[]> {
+	return (await core.listChildren(loc, dir)).map((e) => e.name).sort();
+}
+
+describe('watched locations', () => {
+	it('a rescan after an unbroken watch reads sizes only where the watch saw changes', async () => {
+		const { core, roots, loc, source } = await watched();
+		const seen = spy(source);
+		source.set('dir 3/file-0.txt', { size: 999, mtime: 5 });
+		roots.notify(loc, { dirs: ['dir 3'] });
+		// The live update runs on its own once the changes settle.
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		expect(seen.dirs).toEqual(['dir 3']);
+		expect((await core.listLocations())[0].totalBytes).toBe(10 * 55 - 1 + 999);
+
+		seen.dirs = [];
+		seen.statted = 0;
+		const rescan = await core.rescanLocation(loc);
+		const job = (await waitForJobs(core, (js) => js.some((j) => j.id === rescan && j.state === 'done')))[0];
+		expect(job.progress.files).toBe(100);
+		expect(job.progress.written).toBe(0);
+		expect(seen.dirs).toHaveLength(11);
+		expect(seen.statted).toBe(0);
+	});
+
+	it('a full rescan reads every file, catching what no watch reported', async () => {
+		const { core, loc, source } = await watched();
+		// Changed behind the watch's back (as on a platform that misses records).
+		source.set('dir 1/file-1.txt', { size: 7777, mtime: 9 });
+		const quick = await core.rescanLocation(loc);
+		await waitForJobs(core, (js) => js.some((j) => j.id === quick && j.state === 'done'));
+		expect((await core.listLocations())[0].totalBytes).toBe(550);
+		const full = await core.rescanLocation(loc, { full: true });
+		await waitForJobs(core, (js) => js.some((j) => j.id === full && j.state === 'done'));
+		expect((await core.listLocations())[0].totalBytes).toBe(550 - 2 + 7777);
+	});
+
+	it('a live update adds new folders in full and removes deleted ones', async () => {
+		const { core, roots, loc, source } = await watched();
+		source.set('dir 2/fresh/deeper/a.txt', { size: 3, mtime: 1 });
+		source.set('dir 4', undefined);
+		roots.notify(loc, { dirs: ['dir 2', 'dir 2/fresh', ''] });
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		expect(await fileNames(core, loc, 'dir 2/fresh/deeper')).toEqual(['a.txt']);
+		expect(await fileNames(core, loc, '')).not.toContain('dir 4');
+		expect((await core.listLocations())[0]).toMatchObject({ totalFiles: 91, totalDirs: 11 });
+	});
+
+	it('changes inside a skipped folder relist the nearest indexed folder only', async () => {
+		const { core, roots, loc, source } = await watched();
+		const seen = spy(source);
+		source.set('dir 5/node_modules/pkg/index.js', { size: 10, mtime: 1 });
+		roots.notify(loc, { dirs: ['dir 5/node_modules/pkg'] });
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		expect(seen.dirs).toEqual(['dir 5']);
+		expect(await fileNames(core, loc, 'dir 5')).not.toContain('node_modules');
+	});
+
+	it('lost records make the next walk read everything', async () => {
+		const { core, roots, loc, source } = await watched();
+		source.set('dir 0/file-0.txt', { size: 100, mtime: 3 });
+		roots.notify(loc, { lost: 'unknown' });
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		expect((await core.listLocations())[0].totalBytes).toBe(550 - 1 + 100);
+	});
+
+	it('where nothing can be watched, every rescan reads every file', async () => {
+		const roots = new MemoryRoots();
+		roots.watchable = false;
+		const { core, loc, source } = await watched(roots);
+		const seen = spy(source);
+		await core.rescanLocation(loc);
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		expect(seen.statted).toBe(100);
+	});
+});
