@@ -80,9 +80,10 @@ export async function importFolder(files: FileList): Promise<void> {
 	}
 }
 
-export async function rescan(location: LocationSummary): Promise<void> {
+/** `full`: read every file again, trusting nothing the folder's watch reported. */
+export async function rescan(location: LocationSummary, full = false): Promise<void> {
 	try {
-		await coreStore.api.rescanLocation(location.id);
+		await coreStore.api.rescanLocation(location.id, { full });
 	} catch (e) {
 		toasts.error(e, `Rescanning “${location.name}”`);
 	}
