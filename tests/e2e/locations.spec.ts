@@ -137,6 +137,38 @@ test('storage on this device is a location Orrery keeps in OPFS', async ({ page 
 	await expectTotals(page, 'Inbox', { files: 0, dirs: 0, bytes: 0 });
 	await jobsDone(page);
 	await expect(page.getByTestId('jobs-indicator')).toHaveText(/No jobs running/);
+
+	// Folders can be made and files imported into it; a taken name gets a number, never overwritten.
+	await page.locator('[data-testid=location][data-name="Inbox"]').getByTestId('open-location').click();
+	await page.getByLabel('New folder name').fill('a/b');
+	await page.getByTestId('new-folder').click();
+	await expect(page.getByTestId('toast').filter({ hasText: 'names cannot contain /' })).toBeVisible();
+	await page.getByLabel('New folder name').fill('Photos 📷');
+	await page.getByTestId('new-folder').click();
+	await page.locator('[data-testid=folder-entry][data-name="Photos 📷"] a').click();
+	const files = [
+		{ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
+		{ name: 'b.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(3000, 7) }
+	];
+	await page.getByTestId('import-files').setInputFiles(files);
+	await expect(page.locator('[data-testid=folder-entry][data-name="b.bin"]')).toBeVisible();
+	await page.getByTestId('import-files').setInputFiles(files.slice(0, 1));
+	await expect(page.locator('[data-testid=folder-entry][data-name="a (2).txt"]')).toBeVisible();
+	await expect(page.getByTestId('toast').filter({ hasText: 'under a numbered name' })).toBeVisible();
+	await page.goto('/locations');
+	await expectTotals(page, 'Inbox', { files: 3, dirs: 1, bytes: 5 + 3000 + 5 });
+	const stored = await page.evaluate(async () => {
+		const [loc] = await window.orrery!.listLocations();
+		const dir = await (
+			await (
+				await (await navigator.storage.getDirectory()).getDirectoryHandle('orrery-locations')
+			).getDirectoryHandle(loc.id)
+		).getDirectoryHandle('Photos 📷');
+		const names: string[] = [];
+		for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+		return { names: names.sort(), b: (await (await dir.getFileHandle('b.bin')).getFile()).size };
+	});
+	expect(stored).toEqual({ names: ['a (2).txt', 'a.txt', 'b.bin'], b: 3000 });
 });
 
 test('rules edited in the panel: skipping a folder name takes its files out of the location after the rescan', async ({

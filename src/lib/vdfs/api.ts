@@ -108,6 +108,12 @@ export interface FolderView {
 	indexing: boolean;
 }
 
+export interface ImportResult {
+	/** The names the files got, in order. */
+	imported: string[];
+	problems: JobProblem[];
+}
+
 export interface ListOptions {
 	/** @default 'name' */
 	sort?: 'name' | 'size' | 'mtime';
@@ -237,6 +243,14 @@ export interface CoreApi {
 	 * nothing is queued for it. Returns the job queued, if any.
 	 */
 	openLocation(id: LocationId): Promise<JobId | null>;
+	/** A new folder in Orrery's own storage on this device (an `opfs` location). Returns its name. */
+	createFolder(location: LocationId, dirPath: string, name: string): Promise<string>;
+	/**
+	 * Copies files into Orrery's own storage on this device, streamed, each under a free name
+	 * (`name (2).ext` when taken; nothing is overwritten). A file that fails is reported and the
+	 * rest go on.
+	 */
+	importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult>;
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]>;
 }
 
@@ -276,5 +290,7 @@ export const CORE_METHODS = Object.keys({
 	listChildren: 1,
 	browseFolder: 1,
 	openLocation: 1,
+	createFolder: 1,
+	importFiles: 1,
 	searchNames: 1
 } satisfies Record<keyof CoreApi, 1>) as (keyof CoreApi)[];

@@ -6,6 +6,7 @@ import type {
 	EntryInput,
 	EntryRow,
 	FolderView,
+	ImportResult,
 	IndexerRules,
 	LibraryStats,
 	LibrarySummary,
@@ -20,6 +21,7 @@ import { NODE_DB, nodeMigrations } from './db/node-schema';
 import type { Sql } from './db/sql';
 import type { DbStorage } from './db/storage';
 import { STALE_AFTER_MS, diskFolder, indexedFolder } from './entries/browse';
+import { createFolder, folderAt, importFile } from './fs/writes';
 import { listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
@@ -381,6 +383,37 @@ export class Core implements CoreApi {
 		});
 	}
 
+	async createFolder(location: LocationId, dirPath: string, name: string): Promise<string> {
+		const root = await this.#writableRoot(location);
+		const created = await createFolder(await folderAt(root, dirPath), name);
+		await this.#wrote(location, dirPath);
+		return created;
+	}
+
+	async importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult> {
+		const root = await this.#writableRoot(location);
+		const dir = await folderAt(root, dirPath);
+		const result: ImportResult = { imported: [], problems: [] };
+		// Outside the call queue: a big import does not hold up other calls.
+		for (const file of files) {
+			try {
+				result.imported.push(await importFile(dir, file));
+			} catch (e) {
+				const err = toVdfsError(e);
+				result.problems.push({ path: file.name, code: err.code, message: err.message });
+				if (err.code === 'QuotaExceeded') {
+					// Nothing more fits: say so once for the rest.
+					for (const rest of files.slice(files.indexOf(file) + 1)) {
+						result.problems.push({ path: rest.name, code: 'QuotaExceeded', message: 'Not imported: no room left.' });
+					}
+					break;
+				}
+			}
+		}
+		if (result.imported.length > 0) await this.#wrote(location, dirPath);
+		return result;
+	}
+
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]> {
 		return this.#call(() => searchNames(this.#libraries.require(), query, options));
 	}
@@ -432,6 +465,31 @@ export class Core implements CoreApi {
 			if (toVdfsError(e).code === 'NotReadable') return false;
 			throw e;
 		}
+	}
+
+	/** The folder of a location Orrery may write to: its own storage on this device. */
+	async #writableRoot(id: LocationId): Promise<FileSystemDirectoryHandle> {
+		const location = await this.#call(() => this.#requireLocation(id));
+		if (location.kind !== 'opfs') {
+			throw new VdfsError(
+				'InvalidInput',
+				location.kind === 'snapshot'
+					? `“${location.name}” is an imported copy, which is read-only.`
+					: `“${location.name}” is a folder on your disk; Orrery adds folders and files only to its own storage on this device.`
+			);
+		}
+		const root = await this.#requireRoots().handle(location);
+		if (!root) throw new VdfsError('NotFound', `The storage of “${location.name}” cannot be reached.`);
+		return root;
+	}
+
+	/** Orrery wrote into a folder: index it now rather than wait for the watch (or a rescan). */
+	#wrote(id: LocationId, dirPath: string): Promise<void> {
+		return this.#call(() => {
+			const lib = this.#libraries.require();
+			if (this.#watches?.markDirty(id, dirPath)) return;
+			this.#queueIndex(lib, id);
+		});
 	}
 
 	/** A watch saw changes settle: a live update (or, when records were lost, a rescan). */

@@ -138,3 +138,36 @@ export async function grantAccess(location: LocationSummary): Promise<void> {
 		toasts.error(e, `Granting access to “${location.name}”`);
 	}
 }
+
+/** A new folder in storage on this device; true when made. */
+export async function newFolder(location: LocationSummary, dirPath: string, name: string): Promise<boolean> {
+	try {
+		const made = await coreStore.api.createFolder(location.id, dirPath, name);
+		toasts.show('info', `Folder “${made}” created.`);
+		return true;
+	} catch (e) {
+		toasts.error(e, `Creating the folder “${name}”`);
+		return false;
+	}
+}
+
+/** Copies picked files into storage on this device, saying what came in and what did not. */
+export async function importFiles(location: LocationSummary, dirPath: string, files: FileList): Promise<void> {
+	const list = Array.from(files);
+	if (list.length === 0) return;
+	try {
+		const result = await coreStore.api.importFiles(location.id, dirPath, list);
+		if (result.imported.length > 0) {
+			const renamed = result.imported.filter((name, i) => name !== list[i]?.name).length;
+			toasts.show(
+				'info',
+				`${result.imported.length} ${result.imported.length === 1 ? 'file' : 'files'} imported into “${location.name}”` +
+					(renamed > 0 ? ` (${renamed} under a numbered name, as the name was taken).` : '.')
+			);
+		}
+		for (const problem of result.problems)
+			toasts.show('error', `“${problem.path}” was not imported: ${problem.message}`);
+	} catch (e) {
+		toasts.error(e, `Importing into “${location.name}”`);
+	}
+}

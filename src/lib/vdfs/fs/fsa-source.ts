@@ -6,7 +6,7 @@ export interface FsaSourceOptions {
 	 * File system calls in flight across all listings of this source: ~2k files/s one at a time,
 	 * ~5k in parallel here. Capped, because calls queue in the browser's storage backend and an
 	 * unbounded walk (thousands in flight) made each of SQLite's commits on OPFS wait 100–500 ms.
-	 * @default 16
+	 * @default 128
 	 */
 	concurrency?: number;
 }
@@ -25,7 +25,7 @@ export class FsaSource implements FileSource {
 		options: FsaSourceOptions = {}
 	) {
 		this.#dirs.set('', root);
-		this.#slots = new Slots(options.concurrency ?? 48);
+		this.#slots = new Slots(options.concurrency ?? 128);
 	}
 
 	async list(dirPath: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing> {

@@ -115,6 +115,13 @@ export class Watches {
 		if (watch.dirty.size > 0) this.#settle(id, watch, false);
 	}
 
+	/** Orrery changed a folder itself: a live update follows as for a watched change. False if unwatched. */
+	markDirty(id: LocationId, dir: string): boolean {
+		if (!this.#watches.has(id)) return false;
+		this.#change(id, { dirs: [dir] });
+		return true;
+	}
+
 	#change(id: LocationId, change: WatchChange): void {
 		const watch = this.#watches.get(id);
 		if (!watch) return;
