@@ -105,7 +105,9 @@ export class Core implements CoreApi {
 		const core = new Core(options, node, device);
 		core.#libraries.start();
 		core.#jobs.resumeAfterOpen();
-		await core.#syncWatches();
+		// Not awaited: setting up a recursive watch of a big folder can take a while, and the
+		// core answers meanwhile (a job that starts first simply reads every file).
+		void core.#syncWatches().catch(() => {});
 		return core;
 	}
 
@@ -529,7 +531,7 @@ export class Core implements CoreApi {
 				return await fn();
 			} finally {
 				this.#jobs.release();
-				await this.#syncWatches().catch(() => {});
+				void this.#syncWatches().catch(() => {});
 			}
 		});
 	}
