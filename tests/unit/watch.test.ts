@@ -4,7 +4,8 @@ import type { JobSummary, LocationId } from '../../src/lib/vdfs/api';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import type { MemorySource } from '../../src/lib/vdfs/fs/memory-source';
 import type { DirListing, ListOptions } from '../../src/lib/vdfs/fs/source';
-import { addMemoryLocation, gridTree, startWithRoots, waitForJobs } from './helpers';
+import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
+import { addMemoryLocation, gridTree, sqlite, startWithRoots, waitForJobs } from './helpers';
 
 /** Every job done; returns the newest. */
 async function settled(core: Core): Promise<JobSummary> {
@@ -108,4 +109,74 @@ describe('watched locations', () => {
 		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
 		expect(seen.statted).toBe(100);
 	});
+
+	it('a live update after a restart does not vouch for the rest: the next rescan reads everything', async () => {
+		const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
+		const roots = new MemoryRoots();
+		const first = await startWithRoots(storage, roots);
+		await first.core.createLibrary({ name: 'L' });
+		const loc = await addMemoryLocation(first.core, roots, gridTree(3, 3));
+		await settled(first.core);
+		first.core.close();
+		// Changed while Orrery was closed: no watch saw it.
+		const source = roots.sources.get(loc)!;
+		source.set('dir 0/file-0.txt', { size: 500, mtime: 9 });
+		const { core } = await startWithRoots(storage, roots);
+		await waitUntil(() => roots.watchers.has(loc));
+		source.set('dir 1/new.txt', { size: 1, mtime: 1 });
+		roots.notify(loc, { dirs: ['dir 1'] });
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		const rescan = await core.rescanLocation(loc);
+		await waitForJobs(core, (js) => js.some((j) => j.id === rescan && j.state === 'done'));
+		expect((await core.listLocations())[0].totalBytes).toBe(3 * 6 - 1 + 500 + 1);
+	});
+
+	it('a live update below the root honours the .gitignore files above it', async () => {
+		const roots = new MemoryRoots();
+		const { core } = await startWithRoots(undefined, roots);
+		await core.createLibrary({ name: 'L' });
+		const loc = await addMemoryLocation(core, roots, {
+			'.gitignore': { size: 0, mtime: 1, bytes: new TextEncoder().encode('build/\n*.log\n') },
+			pkg: { 'a.txt': { size: 1, mtime: 1 } }
+		});
+		await settled(core);
+		const source = roots.sources.get(loc)!;
+		source.set('pkg/build/out.js', { size: 5, mtime: 1 });
+		source.set('pkg/debug.log', { size: 5, mtime: 1 });
+		source.set('pkg/b.txt', { size: 2, mtime: 1 });
+		roots.notify(loc, { dirs: ['pkg', 'pkg/build'] });
+		await waitForJobs(core, (js) => js.length === 2 && js.every((j) => j.state === 'done'));
+		expect(await fileNames(core, loc, 'pkg')).toEqual(['a.txt', 'b.txt']);
+	});
+
+	it('a change seen while the user has paused the job leaves it paused', async () => {
+		const roots = new MemoryRoots();
+		const { core } = await startWithRoots(undefined, roots);
+		await core.createLibrary({ name: 'L' });
+		const id = crypto.randomUUID() as LocationId;
+		await roots.attach({ id });
+		const source = roots.sources.get(id)!;
+		source.tree = gridTree(4, 2);
+		let release!: () => void;
+		const held = new Promise<void>((r) => (release = r));
+		const list = source.list.bind(source);
+		source.list = async (dir, signal, options) => {
+			if (dir === 'dir 2') await Promise.race([held, new Promise((_, no) => signal?.addEventListener('abort', no))]);
+			return list(dir, signal, options);
+		};
+		await core.addLocation({ name: 'Home', kind: 'opfs', id });
+		const [job] = await waitForJobs(core, (js) => js[0]?.state === 'running');
+		await core.pauseJob(job.id);
+		roots.notify(id, { dirs: ['dir 0'] });
+		await new Promise((r) => setTimeout(r, 1500));
+		expect((await core.listJobs()).map((j) => j.state)).toEqual(['paused']);
+		release();
+		await core.resumeJob(job.id);
+		await waitForJobs(core, (js) => js.every((j) => j.state === 'done'));
+	});
 });
+
+async function waitUntil(ok: () => boolean): Promise<void> {
+	for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+	if (!ok()) throw new Error('timed out');
+}

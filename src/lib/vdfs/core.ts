@@ -385,14 +385,32 @@ export class Core implements CoreApi {
 		});
 	}
 
-	async createFolder(location: LocationId, dirPath: string, name: string): Promise<string> {
-		const root = await this.#writableRoot(location);
-		const created = await createFolder(await folderAt(root, dirPath), name);
-		await this.#wrote(location, dirPath);
-		return created;
+	createFolder(location: LocationId, dirPath: string, name: string): Promise<string> {
+		return this.#write(async () => {
+			const root = await this.#writableRoot(location);
+			const created = await createFolder(await folderAt(root, dirPath), name);
+			await this.#wrote(location, dirPath);
+			return created;
+		});
 	}
 
-	async importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult> {
+	importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult> {
+		return this.#write(() => this.#importFiles(location, dirPath, files));
+	}
+
+	/**
+	 * Writes to storage on this device, one at a time: two imports picking a free name at the
+	 * same moment could otherwise both take it (and OPFS move() replaces).
+	 */
+	#write<T>(fn: () => Promise<T>): Promise<T> {
+		const run = this.#writes.then(fn);
+		this.#writes = run.catch(() => {});
+		return run;
+	}
+
+	#writes: Promise<unknown> = Promise.resolve();
+
+	async #importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult> {
 		const root = await this.#writableRoot(location);
 		const dir = await folderAt(root, dirPath);
 		const result: ImportResult = { imported: [], problems: [] };
@@ -433,20 +451,35 @@ export class Core implements CoreApi {
 	 * Queues an index job for a location unless one is already queued, running or paused; a
 	 * waiting one takes on the wider of the two asks (a rescan over a live update, full over quick).
 	 */
-	#queueIndex(lib: OpenLibrary, id: LocationId, params: jobs.IndexParams = {}): JobId {
+	#queueIndex(
+		lib: OpenLibrary,
+		id: LocationId,
+		params: jobs.IndexParams = {},
+		{ resumePaused = true }: { resumePaused?: boolean } = {}
+	): JobId {
 		const rowId = locationRowId(lib, id);
 		const existing = jobs.activeJobFor(lib, 'index', rowId);
 		if (existing) {
-			if (existing.state !== 'running') {
-				const had = JSON.parse(existing.params || '{}') as jobs.IndexParams;
-				const wider: jobs.IndexParams = {
-					...(had.full || params.full ? { full: true } : {}),
-					...(had.changes && params.changes ? { changes: true } : {})
-				};
-				if (JSON.stringify(wider) !== JSON.stringify(had)) jobs.setParams(lib, existing.uuid, wider);
+			const had = JSON.parse(existing.params || '{}') as jobs.IndexParams;
+			const wider: jobs.IndexParams = {
+				...(had.full || params.full ? { full: true } : {}),
+				...(had.changes && params.changes ? { changes: true } : {})
+			};
+			const widens = JSON.stringify(wider) !== JSON.stringify(had);
+			if (existing.state === 'running') {
+				// A rescan asked for while a narrower job runs (a live update, a quick rescan)
+				// follows it rather than being lost in it.
+				if (!widens || jobs.queuedJobFor(lib, 'index', rowId)) return existing.uuid;
+			} else {
+				if (widens) {
+					jobs.setParams(lib, existing.uuid, wider);
+					// Its checkpoint belongs to the narrower walk: start over.
+					jobs.saveProgress(lib, existing.uuid, jobs.EMPTY_PROGRESS, null);
+				}
+				// A live update does not undo a pause; the user's rescan does.
+				if (existing.state === 'paused' && resumePaused) this.#jobs.resume(existing.uuid);
+				return existing.uuid;
 			}
-			if (existing.state === 'paused') this.#jobs.resume(existing.uuid);
-			return existing.uuid;
 		}
 		const job = jobs.createJob(lib, 'index', rowId, params);
 		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
@@ -499,7 +532,7 @@ export class Core implements CoreApi {
 		return this.#call(() => {
 			const lib = this.#libraries.current;
 			if (!lib || !getLocation(lib, id)) return;
-			this.#queueIndex(lib, id, full ? {} : { changes: true });
+			this.#queueIndex(lib, id, full ? {} : { changes: true }, { resumePaused: false });
 		});
 	}
 

@@ -35,10 +35,23 @@ export class WalkerSource implements FileSource {
 	async list(dirPath: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing> {
 		signal?.throwIfAborted();
 		await this.#opened;
-		// A listing in flight when the walk is cancelled finishes in the walker and is dropped.
-		const listing = await this.#remote.list(dirPath, options);
-		signal?.throwIfAborted();
-		return listing;
+		// A cancelled walk does not wait for a listing in flight (a folder of 100,000 files takes
+		// seconds); the walker finishes it and the answer is dropped.
+		if (!signal) return this.#remote.list(dirPath, options);
+		return new Promise<DirListing>((resolve, reject) => {
+			const onAbort = () => reject(signal.reason as Error);
+			signal.addEventListener('abort', onAbort, { once: true });
+			this.#remote.list(dirPath, options).then(
+				(listing) => {
+					signal.removeEventListener('abort', onAbort);
+					resolve(listing);
+				},
+				(e: unknown) => {
+					signal.removeEventListener('abort', onAbort);
+					reject(e as Error);
+				}
+			);
+		});
 	}
 
 	file(path: string): Promise<File> {

@@ -66,6 +66,14 @@ export function nextQueued(lib: OpenLibrary): JobRow | undefined {
 	return lib.sql.get<JobRow>(`${ROW} WHERE j.state = 'queued' ORDER BY j.created_at, j.id LIMIT 1`);
 }
 
+/** A queued job of this kind for a location, if any. */
+export function queuedJobFor(lib: OpenLibrary, kind: JobKind, locationRowId: number): JobRow | undefined {
+	return lib.sql.get<JobRow>(`${ROW} WHERE j.kind = ? AND j.location_id = ? AND j.state = 'queued' LIMIT 1`, [
+		kind,
+		locationRowId
+	]);
+}
+
 /** An active (queued, running or paused) job of this kind for a location, if any. */
 export function activeJobFor(lib: OpenLibrary, kind: JobKind, locationRowId: number): JobRow | undefined {
 	return lib.sql.get<JobRow>(

@@ -15,7 +15,7 @@ export type SourceResolver = (location: { id: LocationId; kind: LocationKind }) 
 /** What watches of locations tell index jobs, and learn from them (see Watches). */
 export interface JobWatchHooks {
 	beginJob(id: LocationId): WatchPlan | null;
-	endJob(id: LocationId, complete: boolean): void;
+	endJob(id: LocationId, complete: boolean, covered: boolean): void;
 }
 
 /** How often progress is written to the job row and announced to the UI. */
@@ -141,6 +141,7 @@ export class JobRunner {
 		let source: FileSource | undefined;
 		let watched: LocationId | undefined;
 		let complete = false;
+		let covered = false;
 		try {
 			const location = lib.sql.get<{ uuid: LocationId; kind: LocationKind; rules: string }>(
 				'SELECT uuid, kind, rules FROM location WHERE id = ?',
@@ -152,12 +153,16 @@ export class JobRunner {
 			source = await this.sources({ id: location.uuid, kind: location.kind });
 			const resumeFrom = row.checkpoint ? (JSON.parse(row.checkpoint) as IndexCheckpoint) : undefined;
 			const params = JSON.parse(row.params || '{}') as jobs.IndexParams;
+			const scoped = Boolean(params.changes && plan && !params.full);
+			covered = plan !== null && !scoped && !resumeFrom;
 			await indexLocation(lib, location.uuid, source, {
 				rules: parseRules(location.rules),
 				// A live update walks what the watch saw change; a rescan leans on an unbroken
 				// watch for the rest unless asked for a full one. Without a watch, all is read.
-				scope: params.changes && plan && !params.full ? [...plan.dirty] : undefined,
+				scope: scoped && plan ? [...plan.dirty] : undefined,
 				trust: plan?.trusted && !params.full ? plan.dirty : undefined,
+				// Folders changed since the checkpoint was written are walked again.
+				recheck: resumeFrom && plan ? [...plan.dirty] : undefined,
 				signal,
 				resumeFrom,
 				onProblem: (p) => problems.push(p),
@@ -197,7 +202,7 @@ export class JobRunner {
 			}
 		} finally {
 			source?.close?.();
-			if (watched) this.watches?.endJob(watched, complete);
+			if (watched) this.watches?.endJob(watched, complete, covered);
 		}
 		this.emit({ topic: 'job', library: lib.id, ids: [id] });
 	}

@@ -102,14 +102,21 @@ export class Watches {
 		return { dirty: taken, trusted: watch.trusted };
 	}
 
-	/** The job ended: finished (`complete`) it makes the index trusted; stopped, it gives back. */
-	endJob(id: LocationId, complete: boolean): void {
+	/**
+	 * The job ended. Finished, it keeps the index trusted, or makes it so when it walked the
+	 * whole location (`covered`: not a live update, not resumed from a checkpoint older than
+	 * this watch) with this watch running from its start; stopped, it gives its folders back.
+	 */
+	endJob(id: LocationId, complete: boolean, covered: boolean): void {
 		const watch = this.#watches.get(id);
 		if (!watch) return;
-		if (complete && !watch.lostDuringJob) {
-			watch.trusted = true;
+		// No beginJob on this watch: the job started before the watch did and proves nothing.
+		const began = watch.taken !== null;
+		if (complete && began && !watch.lostDuringJob) {
+			if (covered) watch.trusted = true;
 		} else {
 			for (const dir of watch.taken ?? []) watch.dirty.add(dir);
+			if (!began || watch.lostDuringJob) watch.trusted = false;
 		}
 		watch.taken = null;
 		if (watch.dirty.size > 0) this.#settle(id, watch, false);
