@@ -1,32 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { LocationId } from '../../src/lib/vdfs/api';
 import { STALE_AFTER_MS } from '../../src/lib/vdfs/entries/browse';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
-import { addMemoryLocation, gridTree, startWithRoots, waitForJobs } from './helpers';
+import { addMemoryLocation, gridTree, heldLocation, startWithRoots, waitForJobs } from './helpers';
 
 describe('browse first, index after', () => {
 	it('a folder opens from disk while the first index has not reached it, then from the index', async () => {
-		const roots = new MemoryRoots();
-		const { core } = await startWithRoots(undefined, roots);
-		await core.createLibrary({ name: 'L' });
-		const id = crypto.randomUUID() as LocationId;
-		await roots.attach({ id });
-		const source = roots.sources.get(id)!;
-		source.tree = { ...gridTree(3, 4), '.DS_Store': { size: 1, mtime: 1 }, 'top.txt': { size: 9, mtime: 4 } };
-		// Hold the walk's listing of one folder so the index stays incomplete.
-		let release!: () => void;
-		const held = new Promise<void>((r) => (release = r));
-		const list = source.list.bind(source);
-		let walked = false;
-		source.list = async (dir, signal, options) => {
-			if (dir === 'dir 1' && !walked) {
-				walked = true;
-				await held;
-			}
-			return list(dir, signal, options);
-		};
-		await core.addLocation({ name: 'Home', kind: 'opfs', id });
-		await waitForJobs(core, (js) => js[0]?.state === 'running');
+		// The walk's listing of one folder is held, so the index stays incomplete.
+		const { core, id, release } = await heldLocation(
+			{ ...gridTree(3, 4), '.DS_Store': { size: 1, mtime: 1 }, 'top.txt': { size: 9, mtime: 4 } },
+			'dir 1'
+		);
 
 		const early = await core.browseFolder(id, 'dir 1');
 		expect(early).toMatchObject({ from: 'disk', indexing: true, total: 4 });

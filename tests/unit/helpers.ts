@@ -61,3 +61,31 @@ export async function addMemoryLocation(core: Core, roots: MemoryRoots, files: M
 	await core.addLocation({ name: 'Home', kind: 'opfs', id });
 	return id;
 }
+
+/**
+ * Starts a core with a library and a location whose first walk stops at the folder `holdAt`
+ * (its first listing only) until `release()` or an abort; resolves once that job runs.
+ */
+export async function heldLocation(files: MemoryTree, holdAt: string) {
+	const roots = new MemoryRoots();
+	const { core } = await startWithRoots(undefined, roots);
+	await core.createLibrary({ name: 'L' });
+	const id = crypto.randomUUID() as LocationId;
+	await roots.attach({ id });
+	const source = roots.sources.get(id)!;
+	source.tree = files;
+	let release!: () => void;
+	const held = new Promise<void>((r) => (release = r));
+	const list = source.list.bind(source);
+	let walked = false;
+	source.list = async (dir, signal, options) => {
+		if (dir === holdAt && !walked) {
+			walked = true;
+			await Promise.race([held, new Promise((_, abort) => signal?.addEventListener('abort', abort))]);
+		}
+		return list(dir, signal, options);
+	};
+	await core.addLocation({ name: 'Home', kind: 'opfs', id });
+	const [job] = await waitForJobs(core, (js) => js[0]?.state === 'running');
+	return { core, roots, id, source, job, release };
+}

@@ -5,7 +5,7 @@ import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import type { MemorySource } from '../../src/lib/vdfs/fs/memory-source';
 import type { DirListing, ListOptions } from '../../src/lib/vdfs/fs/source';
 import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
-import { addMemoryLocation, gridTree, sqlite, startWithRoots, waitForJobs } from './helpers';
+import { addMemoryLocation, gridTree, heldLocation, sqlite, startWithRoots, waitForJobs } from './helpers';
 
 /** Every job done; returns the newest. */
 async function settled(core: Core): Promise<JobSummary> {
@@ -150,22 +150,7 @@ describe('watched locations', () => {
 	});
 
 	it('a change seen while the user has paused the job leaves it paused', async () => {
-		const roots = new MemoryRoots();
-		const { core } = await startWithRoots(undefined, roots);
-		await core.createLibrary({ name: 'L' });
-		const id = crypto.randomUUID() as LocationId;
-		await roots.attach({ id });
-		const source = roots.sources.get(id)!;
-		source.tree = gridTree(4, 2);
-		let release!: () => void;
-		const held = new Promise<void>((r) => (release = r));
-		const list = source.list.bind(source);
-		source.list = async (dir, signal, options) => {
-			if (dir === 'dir 2') await Promise.race([held, new Promise((_, no) => signal?.addEventListener('abort', no))]);
-			return list(dir, signal, options);
-		};
-		await core.addLocation({ name: 'Home', kind: 'opfs', id });
-		const [job] = await waitForJobs(core, (js) => js[0]?.state === 'running');
+		const { core, roots, id, job, release } = await heldLocation(gridTree(4, 2), 'dir 2');
 		await core.pauseJob(job.id);
 		roots.notify(id, { dirs: ['dir 0'] });
 		await new Promise((r) => setTimeout(r, 1500));
