@@ -22,7 +22,7 @@ import type { Sql } from './db/sql';
 import type { DbStorage } from './db/storage';
 import { STALE_AFTER_MS, diskFolder, indexedFolder } from './entries/browse';
 import { createFolder, folderAt, importFile } from './fs/writes';
-import { listChildren, putEntries } from './entries/entries';
+import { folderRowId, listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
 import type { LocationRoots } from './fs/roots';
@@ -350,7 +350,7 @@ export class Core implements CoreApi {
 			const rowId = locationRowId(lib, location);
 			const job = jobs.activeJobFor(lib, 'index', rowId);
 			const indexing = job !== undefined && job.state !== 'paused';
-			const dirId = lib.sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [rowId, dirPath]);
+			const dirId = folderRowId(lib, rowId, dirPath);
 			// During the first index a folder's row can exist before its own children are written.
 			const fromIndex = dirId !== undefined && !(indexing && summary.lastIndexedAt === null);
 			const view = fromIndex ? { ...indexedFolder(lib, dirId, limit), from: 'index' as const, indexing } : null;

@@ -26,6 +26,11 @@ const UPSERT = `INSERT INTO entry (uuid, location_id, parent_id, name, extension
 	WHERE entry.is_dir IS NOT excluded.is_dir OR entry.size IS NOT excluded.size
 		OR entry.mtime IS NOT excluded.mtime OR entry.hidden IS NOT excluded.hidden`;
 
+/** The row id of a location's folder by its path ('' for the root); undefined if not indexed. */
+export function folderRowId(lib: OpenLibrary, locId: number, path: string): number | undefined {
+	return lib.sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [locId, path]);
+}
+
 /**
  * Writes entries of one location in one transaction: new ones are inserted, changed ones
  * (size, mtime, kind, hidden) updated and stamped with a fresh seq, unchanged ones left alone,
@@ -46,7 +51,7 @@ export function putEntries(lib: OpenLibrary, location: LocationId, inputs: reado
 		const dirId = (path: string): number | undefined => {
 			let id = dirIds.get(path);
 			if (id === undefined) {
-				id = sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [locId, path]);
+				id = folderRowId(lib, locId, path);
 				if (id !== undefined) dirIds.set(path, id);
 			}
 			return id;

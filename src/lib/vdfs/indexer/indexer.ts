@@ -1,6 +1,6 @@
 import type { EntryInput, LocationId } from '../api';
-import { putEntries } from '../entries/entries';
-import { VdfsError, toVdfsError } from '../errors';
+import { folderRowId, putEntries } from '../entries/entries';
+import { VdfsError } from '../errors';
 import { newId } from '../ids';
 import { childPath, fsError, type DirListing, type FileSource } from '../fs/source';
 import type { OpenLibrary } from '../library/library';
@@ -213,7 +213,7 @@ export async function indexLocation(
 			options.onProblem?.({ path: childPath(dir, p.name), code: p.code, message: p.message });
 
 		const chain = await gitignoreChain(source, rules, dir, listing.entries, gitignores, options.onProblem);
-		const parentId = dirRowId(lib, locId, dir);
+		const parentId = folderRowId(lib, locId, dir);
 		const known = new Map<string, DbChild>();
 		if (parentId !== undefined) {
 			// One JSON string, not a row object each (each costs several WASM calls).
@@ -341,7 +341,7 @@ function settleVanished(lib: OpenLibrary, locId: number, vanished: readonly numb
 
 /** Names of the files indexed in a folder. */
 function indexedFileNames(lib: OpenLibrary, locId: number, dir: string): string[] {
-	const parentId = dirRowId(lib, locId, dir);
+	const parentId = folderRowId(lib, locId, dir);
 	if (parentId === undefined) return [];
 	return lib.sql.json<string>('SELECT json_group_array(name) FROM entry WHERE parent_id = ? AND is_dir = 0', [
 		parentId
@@ -355,8 +355,8 @@ function indexedFileNames(lib: OpenLibrary, locId: number, dir: string): string[
 function resolveScope(lib: OpenLibrary, locId: number, dirs: readonly string[]): string[] {
 	const found = new Set<string>();
 	for (let dir of dirs) {
-		while (dir !== '' && dirRowId(lib, locId, dir) === undefined) {
-			dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+		while (dir !== '' && folderRowId(lib, locId, dir) === undefined) {
+			dir = parentOf(dir);
 		}
 		found.add(dir);
 	}
@@ -365,10 +365,6 @@ function resolveScope(lib: OpenLibrary, locId: number, dirs: readonly string[]):
 
 function depth(path: string): number {
 	return path === '' ? 0 : path.split('/').length;
-}
-
-function dirRowId(lib: OpenLibrary, locId: number, path: string): number | undefined {
-	return lib.sql.value<number>('SELECT id FROM entry WHERE location_id = ? AND path = ?', [locId, path]);
 }
 
 /** Deletes entries (their subtrees cascade) and leaves a tombstone for each, for sync. */
@@ -410,17 +406,7 @@ async function ancestorChain(
 ): Promise<GitignoreChain> {
 	if (seen.has(dir)) return known.get(dir) ?? [];
 	const inherited = dir === '' ? [] : await ancestorChain(source, parentOf(dir), known, seen, onProblem);
-	let chain: GitignoreChain = inherited;
-	const path = childPath(dir, '.gitignore');
-	try {
-		const text = await (await source.file(path)).text();
-		chain = [...inherited, { dir, matcher: gitignoreMatcher(text) }];
-	} catch (e) {
-		const err = fsError(e, path);
-		if (err.code !== 'NotFound') {
-			onProblem?.({ path, code: 'NotReadable', message: `The .gitignore could not be read: ${err.message}` });
-		}
-	}
+	const chain = await withGitignore(source, dir, inherited, true, onProblem);
 	seen.add(dir);
 	if (chain.length > 0) known.set(dir, chain);
 	return chain;
@@ -435,24 +421,35 @@ async function gitignoreChain(
 	known: Map<string, GitignoreChain>,
 	onProblem: IndexOptions['onProblem']
 ): Promise<GitignoreChain> {
-	const parent = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
-	const inherited = dir === '' ? [] : (known.get(parent) ?? []);
-	let chain: GitignoreChain = inherited;
-	if (rules.gitignore && entries.some((e) => e.name === '.gitignore' && !e.isDir)) {
-		const path = childPath(dir, '.gitignore');
-		try {
-			const text = await (await source.file(path)).text();
-			chain = [...inherited, { dir, matcher: gitignoreMatcher(text) }];
-		} catch (e) {
-			onProblem?.({
-				path,
-				code: 'NotReadable',
-				message: `The .gitignore could not be read: ${toVdfsError(e).message}`
-			});
-		}
-	}
+	const inherited = dir === '' ? [] : (known.get(parentOf(dir)) ?? []);
+	const has = rules.gitignore && entries.some((e) => e.name === '.gitignore' && !e.isDir);
+	const chain = has ? await withGitignore(source, dir, inherited, false, onProblem) : inherited;
 	if (chain.length > 0) known.set(dir, chain);
 	return chain;
+}
+
+/**
+ * `inherited` plus the .gitignore of `dir`, read now. One that cannot be read is reported
+ * (and left out); with `mayBeMissing`, one that is not there is simply none.
+ */
+async function withGitignore(
+	source: FileSource,
+	dir: string,
+	inherited: GitignoreChain,
+	mayBeMissing: boolean,
+	onProblem: IndexOptions['onProblem']
+): Promise<GitignoreChain> {
+	const path = childPath(dir, '.gitignore');
+	try {
+		const text = await (await source.file(path)).text();
+		return [...inherited, { dir, matcher: gitignoreMatcher(text) }];
+	} catch (e) {
+		const err = fsError(e, path);
+		if (!(mayBeMissing && err.code === 'NotFound')) {
+			onProblem?.({ path, code: 'NotReadable', message: `The .gitignore could not be read: ${err.message}` });
+		}
+		return inherited;
+	}
 }
 
 /**
