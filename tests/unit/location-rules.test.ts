@@ -7,7 +7,7 @@ import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import type { MemorySource, MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
 import { DEFAULT_RULES } from '../../src/lib/vdfs/indexer/rules';
 import type { IndexerRules, JobId, JobSummary, LocationId, LocationKind } from '../../src/lib/vdfs/api';
-import { sqlite } from './helpers';
+import { sqlite, waitForJobs } from './helpers';
 
 const file = (size: number) => ({ size, mtime: 1 });
 
@@ -52,19 +52,9 @@ async function addLocation(core: Core, roots: MemoryRoots, tree: MemoryTree, kin
 	return id;
 }
 
-async function waitFor(core: Core, done: (jobs: JobSummary[]) => boolean, ms = 10_000): Promise<JobSummary[]> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const jobs = await core.listJobs();
-		if (done(jobs)) return jobs;
-		if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(jobs.map((j) => [j.state, j.id]))}`);
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
-
 /** Waits for a job (by default: every job) to be done. */
 async function jobDone(core: Core, id?: JobId | null): Promise<JobSummary> {
-	const jobs = await waitFor(core, (js) =>
+	const jobs = await waitForJobs(core, (js) =>
 		id ? js.some((j) => j.id === id && j.state === 'done') : js.length > 0 && js.every((j) => j.state === 'done')
 	);
 	return id ? jobs.find((j) => j.id === id)! : jobs[0];
@@ -190,7 +180,7 @@ describe('location rules', () => {
 		};
 		await core.addLocation({ name: 'Home', kind: 'opfs', id });
 		// `written` > 0: a batch is in the index and a checkpoint saved (whatever the batch size).
-		const [running] = await waitFor(core, (j) => held && j[0]?.state === 'running' && j[0].progress.written > 0);
+		const [running] = await waitForJobs(core, (j) => held && j[0]?.state === 'running' && j[0].progress.written > 0);
 		expect(running.progress.files).toBe(5001);
 
 		const job = await core.setLocationRules(id, rules({ skipFolders: ['build'] }));
