@@ -13,6 +13,7 @@ import { BrowserRoots } from '$lib/vdfs/fs/browser-roots';
 import type { ChangeEvent } from '$lib/vdfs/events';
 import { EVENTS_CHANNEL, serveCore } from '$lib/vdfs/rpc/bridge';
 import { installErrorTransfer } from '$lib/vdfs/rpc/comlink-errors';
+import { HasherPool } from '$lib/vdfs/identity/hasher-pool';
 
 installErrorTransfer();
 
@@ -25,11 +26,24 @@ async function start(): Promise<Core> {
 		storage,
 		emit: (event: ChangeEvent) => events.postMessage(event),
 		roots: new BrowserRoots(() => new Worker(new URL('./walker.worker.ts', import.meta.url), { type: 'module' })),
+		hasher: new HasherPool({
+			spawn: () => new Worker(new URL('./hasher.worker.ts', import.meta.url), { type: 'module' }),
+			size: hashersFromSettings()
+		}),
 		defaultDeviceName: defaultDeviceName(),
 		platform: navigator.userAgent
 	});
 	serveCore(core);
 	return core;
+}
+
+/**
+ * Hasher workers: one per core the page leaves free (HasherPool's default), unless the page
+ * was opened with `?hashers=N` (benchmarks compare one worker with the pool).
+ */
+function hashersFromSettings(): number | undefined {
+	const n = Number(/hashers=(\d+)/.exec(self.name)?.[1]);
+	return Number.isInteger(n) && n > 0 && n <= 16 ? n : undefined;
 }
 
 function defaultDeviceName(): string {

@@ -4,7 +4,7 @@ import { Core } from '../../src/lib/vdfs/core';
 import type { ChangeEvent } from '../../src/lib/vdfs/events';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
-import type { JobSummary, LocationId } from '../../src/lib/vdfs/api';
+import type { JobKind, JobSummary, LocationId } from '../../src/lib/vdfs/api';
 
 let sqlite3: Promise<Sqlite3Static> | undefined;
 
@@ -38,14 +38,19 @@ export async function startWithRoots(storage?: MemoryStorage, roots = new Memory
 	return { core, storage: s, roots };
 }
 
+/**
+ * Polls the job list (newest first) until `done` holds. It sees index jobs only unless told
+ * otherwise: every index job is followed by an identify job, which most tests leave aside.
+ */
 export async function waitForJobs(
 	core: Core,
 	done: (jobs: JobSummary[]) => boolean,
-	ms = 10_000
+	ms = 10_000,
+	kinds: readonly JobKind[] = ['index']
 ): Promise<JobSummary[]> {
 	const until = Date.now() + ms;
 	for (;;) {
-		const jobs = await core.listJobs();
+		const jobs = (await core.listJobs()).filter((j) => kinds.includes(j.kind));
 		if (done(jobs)) return jobs;
 		if (Date.now() > until)
 			throw new Error(`timed out: ${JSON.stringify(jobs.map((j) => [j.state, j.progress.phase]))}`);

@@ -85,7 +85,12 @@ export function connect(): CoreConnection {
 	const runCore = async (): Promise<VdfsError | undefined> => {
 		let w: Worker;
 		try {
-			w = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), { type: 'module', name: 'orrery-core' });
+			// `?hashers=N` on the page sets the hasher pool's size (benchmarks); the name carries it.
+			const hashers = new URLSearchParams(location.search).get('hashers');
+			w = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), {
+				type: 'module',
+				name: hashers ? `orrery-core hashers=${hashers}` : 'orrery-core'
+			});
 		} catch (e) {
 			setRole('connecting', toVdfsError(e));
 			return undefined;

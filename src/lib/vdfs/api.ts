@@ -130,7 +130,73 @@ export interface SearchOptions {
 	limit?: number;
 }
 
-export type JobKind = 'index';
+/** What a file is (DESIGN.md §4 content.kind); `folder` for directories. */
+export type ContentKind =
+	'image' | 'video' | 'audio' | 'document' | 'text' | 'code' | 'archive' | 'font' | 'executable' | 'folder' | 'unknown';
+
+/** One file of a duplicate group. */
+export interface DuplicateMember {
+	entryId: EntryId;
+	locationId: LocationId;
+	locationName: string;
+	/** Path inside its location. */
+	path: string;
+	mtime: number | null;
+	/** Its full BLAKE3, once confirmed. */
+	fullHash: string | null;
+}
+
+/** Files sharing a content id (and, once confirmed, a full hash). */
+export interface DuplicateGroup {
+	casId: string;
+	/** Set when every member's full hash was taken and they agree. */
+	confirmed: boolean;
+	fullHash: string | null;
+	kind: ContentKind;
+	mime: string | null;
+	size: number;
+	count: number;
+	/** Bytes that deleting all copies but one would free: size × (count − 1). */
+	wasted: number;
+	/** The first `members` of them (see DuplicateOptions). */
+	members: DuplicateMember[];
+}
+
+export interface DuplicateOptions {
+	/** Groups returned, most wasted bytes first. @default 200 */
+	limit?: number;
+	/** Members listed per group. @default 50 */
+	members?: number;
+}
+
+export interface DuplicateReport {
+	groups: DuplicateGroup[];
+	/** Groups in all (groups holds at most `limit`). */
+	groupCount: number;
+	/** Bytes all groups waste. */
+	reclaimableBytes: number;
+	/** Content ids that full hashes showed to be shared by different files (sampled-id collisions). */
+	split: number;
+	/** Files still without a content id (being identified, or unreadable). */
+	unidentified: number;
+}
+
+/** One file or folder with what the library knows of its content. */
+export interface EntryDetails {
+	entry: EntryRow;
+	locationName: string;
+	/** Path inside its location. */
+	path: string;
+	kind: ContentKind;
+	mime: string | null;
+	/** This file's full BLAKE3, when taken (and the file unchanged since). */
+	fullHash: string | null;
+	/** Entries in the library with the same content id, this one included. */
+	copies: number;
+}
+
+/** index: walk a location; identify: content ids of its new files; checksum: full hashes on demand. */
+export type JobKind = 'index' | 'identify' | 'checksum';
 export type JobState = 'queued' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
 /** Typed progress of a job (STYLE.md): what phase, how far, how fast. */
@@ -252,6 +318,17 @@ export interface CoreApi {
 	 */
 	importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult>;
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]>;
+
+	/** Groups of files with the same content across every location, most wasted bytes first. */
+	duplicates(options?: DuplicateOptions): Promise<DuplicateReport>;
+	/**
+	 * Queues full hashes of a group's files that have none yet, so that files whose sampled ids
+	 * match but whose bytes differ are told apart. Null when every member is hashed already.
+	 */
+	confirmDuplicates(casId: string): Promise<JobId | null>;
+	/** Queues the full BLAKE3 of one file (kept until the file changes). */
+	checksumEntry(id: EntryId): Promise<JobId>;
+	entryDetails(id: EntryId): Promise<EntryDetails>;
 }
 
 /**
@@ -292,5 +369,9 @@ export const CORE_METHODS = Object.keys({
 	openLocation: 1,
 	createFolder: 1,
 	importFiles: 1,
-	searchNames: 1
+	searchNames: 1,
+	duplicates: 1,
+	confirmDuplicates: 1,
+	checksumEntry: 1,
+	entryDetails: 1
 } satisfies Record<keyof CoreApi, 1>) as (keyof CoreApi)[];

@@ -1,6 +1,9 @@
 import type {
 	AddLocationInput,
 	CoreApi,
+	DuplicateOptions,
+	DuplicateReport,
+	EntryDetails,
 	JobProblem,
 	JobSummary,
 	EntryInput,
@@ -26,9 +29,15 @@ import { folderRowId, listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
 import type { LocationRoots } from './fs/roots';
-import { newId, type DeviceId, type JobId, type LibraryId, type LocationId } from './ids';
+import { newId, type DeviceId, type EntryId, type JobId, type LibraryId, type LocationId } from './ids';
+import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
+import { duplicateReport, unhashedMembers } from './identity/duplicates';
+import { LocalHasher, type Hasher } from './identity/hasher';
+import { IdentifyJob } from './identity/identify-job';
+import { IndexJob } from './indexer/index-job';
 import * as jobs from './jobs/jobs';
 import { JobRunner } from './jobs/runner';
+import { entryDetails } from './entries/details';
 import { Libraries, POOL_FILES_PER_LIBRARY, requireName } from './library/libraries';
 import type { OpenLibrary, ThisDevice } from './library/library';
 import * as registry from './library/registry';
@@ -55,6 +64,8 @@ export interface CoreOptions {
 	platform?: string;
 	/** What reaches each location's files. Without it, locations have no files behind them. */
 	roots?: LocationRoots;
+	/** Reads and hashes files for content ids and checksums. @default a LocalHasher (this thread) */
+	hasher?: Hasher;
 }
 
 /** The VDFS core: owns the databases; runs in the leader tab's worker (or in Node tests). */
@@ -67,6 +78,7 @@ export class Core implements CoreApi {
 	#roots: LocationRoots | undefined;
 	#jobs: JobRunner;
 	#watches: Watches | null;
+	#hasher: Hasher;
 	/** Calls run one at a time: one that awaits (storage) must not interleave with another. */
 	#queue: Promise<unknown> = Promise.resolve();
 
@@ -80,11 +92,27 @@ export class Core implements CoreApi {
 		this.#watches = options.roots
 			? new Watches(options.roots, (id, full) => void this.#liveUpdate(id, full).catch(() => {}))
 			: null;
+		this.#hasher = options.hasher ?? new LocalHasher();
+		const files = (location: { id: LocationId; kind: LocationKind }) => this.#requireRoots().source(location);
 		this.#jobs = new JobRunner(
 			() => this.#libraries.current,
-			(location) => this.#requireRoots().source(location, { walk: true }),
-			this.#emit,
-			this.#watches
+			{
+				index: new IndexJob(
+					(location) => this.#requireRoots().source(location, { walk: true }),
+					this.#watches,
+					(lib, row, { written }) => {
+						const params = JSON.parse(row.params || '{}') as jobs.IndexParams;
+						// A live update that changed nothing has nothing new to identify; every other
+						// walk also retries files that could not be read last time.
+						if (row.location_id !== null && (written > 0 || !params.changes)) {
+							this.#queueIdentify(lib, row.location_id);
+						}
+					}
+				),
+				identify: new IdentifyJob(files, () => this.#hasher),
+				checksum: new ChecksumJob(files, () => this.#hasher)
+			},
+			this.#emit
 		);
 	}
 
@@ -104,6 +132,7 @@ export class Core implements CoreApi {
 		};
 		const core = new Core(options, node, device);
 		core.#libraries.start();
+		core.#identifyUpgraded();
 		core.#jobs.resumeAfterOpen();
 		// Not awaited: setting up a recursive watch of a big folder can take a while, and the
 		// core answers meanwhile (a job that starts first simply reads every file).
@@ -303,11 +332,10 @@ export class Core implements CoreApi {
 	listJobs(): Promise<JobSummary[]> {
 		return this.#call(() => {
 			const live = this.#jobs.live();
-			return jobs
-				.listJobs(this.#libraries.require())
-				.map((job) =>
-					live && job.id === live.id && job.state === 'running' ? { ...job, progress: live.progress } : job
-				);
+			return jobs.listJobs(this.#libraries.require()).map((job) => {
+				const progress = job.state === 'running' ? live.get(job.id) : undefined;
+				return progress ? { ...job, progress } : job;
+			});
 		});
 	}
 
@@ -438,8 +466,37 @@ export class Core implements CoreApi {
 		return this.#call(() => searchNames(this.#libraries.require(), query, options));
 	}
 
+	// ---- content identity
+
+	duplicates(options?: DuplicateOptions): Promise<DuplicateReport> {
+		return this.#call(() => duplicateReport(this.#libraries.require(), options));
+	}
+
+	confirmDuplicates(casId: string): Promise<JobId | null> {
+		return this.#call(() => {
+			const lib = this.#libraries.require();
+			const entries = unhashedMembers(lib, casId) as EntryId[];
+			if (entries.length === 0) return null;
+			return this.#queueChecksum(lib, entries);
+		});
+	}
+
+	checksumEntry(id: EntryId): Promise<JobId> {
+		return this.#call(() => {
+			const lib = this.#libraries.require();
+			const details = entryDetails(lib, id);
+			if (details.entry.isDir) throw new VdfsError('InvalidInput', 'A folder has no checksum; pick a file.');
+			return this.#queueChecksum(lib, [id]);
+		});
+	}
+
+	entryDetails(id: EntryId): Promise<EntryDetails> {
+		return this.#call(() => entryDetails(this.#libraries.require(), id));
+	}
+
 	/** Closes every database (before the worker is terminated or the pool paused). */
 	close(): void {
+		this.#hasher.close?.();
 		this.#watches?.stopAllBut(new Set());
 		this.#libraries.close();
 		this.#node.close();
@@ -482,6 +539,53 @@ export class Core implements CoreApi {
 			}
 		}
 		const job = jobs.createJob(lib, 'index', rowId, params);
+		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
+		this.#jobs.kick();
+		return job;
+	}
+
+	/**
+	 * Queues content ids for a location's files that have none. A running identify job may
+	 * already have passed the new rows, so one more follows it; a queued or paused one will
+	 * see them.
+	 */
+	#queueIdentify(lib: OpenLibrary, locationRowId: number): void {
+		const missing = lib.sql.value<number>(
+			`SELECT 1 FROM entry INDEXED BY entry_unidentified
+			WHERE location_id = ? AND cas_id IS NULL AND is_dir = 0 AND size > 0 LIMIT 1`,
+			[locationRowId]
+		);
+		if (!missing) return;
+		const active = jobs.activeJobFor(lib, 'identify', locationRowId);
+		if (active && (active.state !== 'running' || jobs.queuedJobFor(lib, 'identify', locationRowId))) return;
+		const job = jobs.createJob(lib, 'identify', locationRowId);
+		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
+		this.#jobs.kick();
+	}
+
+	/**
+	 * Libraries indexed before content ids existed (or opened anew): locations that never had
+	 * an identify job get one. Later ones follow each index job.
+	 */
+	#identifyUpgraded(): void {
+		const lib = this.#libraries.current;
+		if (!lib) return;
+		const never = lib.sql.all<{ id: number }>(
+			`SELECT l.id FROM location l WHERE l.last_indexed_at IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM job j WHERE j.location_id = l.id AND j.kind IN ('index', 'identify'))`
+		);
+		for (const { id } of never) this.#queueIdentify(lib, id);
+	}
+
+	/** A checksum job for these files, unless one for exactly them is waiting or running. */
+	#queueChecksum(lib: OpenLibrary, entries: EntryId[]): JobId {
+		const params: ChecksumParams = { entries };
+		const same = lib.sql.value<string>(
+			`SELECT uuid FROM job WHERE kind = 'checksum' AND state IN ('queued', 'running', 'paused') AND params = ?`,
+			[JSON.stringify(params)]
+		) as JobId | undefined;
+		if (same) return same;
+		const job = jobs.createJob(lib, 'checksum', null, params);
 		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
 		this.#jobs.kick();
 		return job;
@@ -561,7 +665,9 @@ export class Core implements CoreApi {
 		return this.#call(async () => {
 			await this.#jobs.hold();
 			try {
-				return await fn();
+				const result = await fn();
+				this.#identifyUpgraded();
+				return result;
 			} finally {
 				this.#jobs.release();
 				void this.#syncWatches().catch(() => {});

@@ -152,5 +152,15 @@ export const libraryMigrations: readonly Migration[] = [
 		sql.exec(`
 			ALTER TABLE job ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
 			INSERT INTO entry_fts(entry_fts, rank) VALUES ('automerge', 16);
+		`),
+	// 4: content identity (issue 4). A file's full BLAKE3 lives on its entry, because a sampled
+	// content id can be shared by files whose full hashes differ; content.full_hash is set
+	// only while every hashed copy agrees. Files still to identify get an index of their own, so
+	// an identify job finds the few new ones without scanning a library of millions.
+	(sql) =>
+		sql.exec(`
+			ALTER TABLE entry ADD COLUMN full_hash TEXT;
+			CREATE INDEX entry_unidentified ON entry(location_id, id)
+				WHERE cas_id IS NULL AND is_dir = 0 AND size > 0;
 		`)
 ];

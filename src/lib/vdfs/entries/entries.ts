@@ -11,7 +11,7 @@ export const ENTRY_JSON = `json_object('id', e.uuid, 'name', e.name, 'extension'
 	'hidden', json(iif(e.hidden, 'true', 'false')), 'dirPath', p.path, 'locationId', l.uuid)`;
 
 /**
- * A changed size or mtime means the bytes may have changed: the content id is dropped until the
+ * A changed size or mtime means the bytes may have changed: the content id and full hash are dropped until the
  * file is identified again. A folder that became a file loses its children (trigger
  * entry_dir_became_file).
  */
@@ -22,7 +22,8 @@ const UPSERT = `INSERT INTO entry (uuid, location_id, parent_id, name, extension
 	ON CONFLICT (parent_id, name) DO UPDATE SET
 		is_dir = excluded.is_dir, size = excluded.size, mtime = excluded.mtime, path = excluded.path,
 		hidden = excluded.hidden, extension = excluded.extension, seq = excluded.seq,
-		cas_id = iif(entry.size IS excluded.size AND entry.mtime IS excluded.mtime AND entry.is_dir IS excluded.is_dir, entry.cas_id, NULL)
+		cas_id = iif(entry.size IS excluded.size AND entry.mtime IS excluded.mtime AND entry.is_dir IS excluded.is_dir, entry.cas_id, NULL),
+		full_hash = iif(entry.size IS excluded.size AND entry.mtime IS excluded.mtime AND entry.is_dir IS excluded.is_dir, entry.full_hash, NULL)
 	WHERE entry.is_dir IS NOT excluded.is_dir OR entry.size IS NOT excluded.size
 		OR entry.mtime IS NOT excluded.mtime OR entry.hidden IS NOT excluded.hidden`;
 

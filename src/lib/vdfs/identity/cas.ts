@@ -1,4 +1,5 @@
-import { createBLAKE3 } from 'hash-wasm';
+import { createBLAKE3, type IHasher } from 'hash-wasm';
+import { VdfsError } from '../errors';
 
 /** A content id: the first 16 hex chars of a sampled BLAKE3 (DESIGN.md §3, Spacedrive's cas_id). */
 export type CasId = string & { readonly __brand: 'CasId' };
@@ -22,6 +23,11 @@ export function fileBytes(file: Blob): RangedBytes {
 		size: file.size,
 		read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer())
 	};
+}
+
+/** Bytes already in memory as ranged bytes. */
+export function memoryBytes(bytes: Uint8Array): RangedBytes {
+	return { size: bytes.length, read: (start, end) => Promise.resolve(bytes.subarray(start, end)) };
 }
 
 /**
@@ -49,22 +55,74 @@ function leU64(n: number): Uint8Array {
 	return bytes;
 }
 
+let shared: Promise<IHasher> | undefined;
+
+/**
+ * The ranges a content id covers, read (in parallel: each read is a round trip to the browser
+ * process) and checked for length. A short range means the file changed while it was read.
+ */
+export async function readCasRanges(bytes: RangedBytes): Promise<Uint8Array[]> {
+	return Promise.all(
+		casRanges(bytes.size).map(async ([start, end]) => {
+			const chunk = await bytes.read(start, end);
+			if (chunk.length !== end - start) {
+				throw new VdfsError(
+					'NotReadable',
+					`Read ${chunk.length} bytes at ${start} where ${end - start} were expected: the file changed while it was read.`
+				);
+			}
+			return chunk;
+		})
+	);
+}
+
+/**
+ * The content id of ranges read by readCasRanges. Hashing is synchronous once the bytes are in,
+ * so one BLAKE3 instance serves every call, however many files are read at once.
+ */
+export async function casIdOfRanges(size: number, chunks: readonly Uint8Array[]): Promise<CasId> {
+	shared ??= createBLAKE3();
+	const hasher = await shared;
+	hasher.init();
+	hasher.update(leU64(size));
+	for (const chunk of chunks) hasher.update(chunk);
+	return hasher.digest('hex').slice(0, 16) as CasId;
+}
+
 /**
  * The content id of some bytes; null for an empty file (it has none). Throws if a range comes
  * back short (the file changed while it was read), so a file is never given a wrong id.
  */
 export async function casId(bytes: RangedBytes): Promise<CasId | null> {
-	const size = bytes.size;
-	if (size === 0) return null;
+	if (bytes.size === 0) return null;
+	return casIdOfRanges(bytes.size, await readCasRanges(bytes));
+}
+
+/** Full hashes read this much at a time: big enough to keep the read cost low, small enough to hold. */
+const FULL_HASH_CHUNK = 8 * 1024 * 1024;
+
+export interface FullHashOptions {
+	signal?: AbortSignal;
+	/** Bytes hashed so far, after each chunk. */
+	onBytes?: (done: number) => void;
+}
+
+/**
+ * The full BLAKE3 (64 hex chars) of a file, read in 8 MiB slices so that a file of any size
+ * costs 8 MiB of memory. A slice that comes back short means the file changed: it throws.
+ */
+export async function fullHash(bytes: RangedBytes, options: FullHashOptions = {}): Promise<string> {
 	const hasher = await createBLAKE3();
 	hasher.init();
-	hasher.update(leU64(size));
-	for (const [start, end] of casRanges(size)) {
-		const chunk = await bytes.read(start, end);
-		if (chunk.length !== end - start) {
-			throw new Error(`Read ${chunk.length} bytes at ${start} where ${end - start} were expected: the file changed.`);
+	for (let at = 0; at < bytes.size; at += FULL_HASH_CHUNK) {
+		options.signal?.throwIfAborted();
+		const end = Math.min(bytes.size, at + FULL_HASH_CHUNK);
+		const chunk = await bytes.read(at, end);
+		if (chunk.length !== end - at) {
+			throw new VdfsError('NotReadable', 'The file changed while it was read; its checksum will be taken again.');
 		}
 		hasher.update(chunk);
+		options.onBytes?.(end);
 	}
-	return hasher.digest('hex').slice(0, 16) as CasId;
+	return hasher.digest('hex');
 }

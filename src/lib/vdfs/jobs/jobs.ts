@@ -36,12 +36,7 @@ export interface IndexParams {
 	changes?: boolean;
 }
 
-export function createJob(
-	lib: OpenLibrary,
-	kind: JobKind,
-	locationRowId: number | null,
-	params: IndexParams = {}
-): JobId {
+export function createJob(lib: OpenLibrary, kind: JobKind, locationRowId: number | null, params: object = {}): JobId {
 	const id = newId<JobId>();
 	lib.sql.run(
 		'INSERT INTO job (uuid, kind, location_id, state, progress, created_at, params) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -50,7 +45,7 @@ export function createJob(
 	return id;
 }
 
-export function setParams(lib: OpenLibrary, id: JobId, params: IndexParams): void {
+export function setParams(lib: OpenLibrary, id: JobId, params: object): void {
 	lib.sql.run('UPDATE job SET params = ? WHERE uuid = ?', [JSON.stringify(params), id]);
 }
 
@@ -61,9 +56,12 @@ export function jobRow(lib: OpenLibrary, id: JobId): JobRow | undefined {
 	return lib.sql.get<JobRow>(`${ROW} WHERE j.uuid = ?`, [id]);
 }
 
-/** The oldest job waiting to run. */
-export function nextQueued(lib: OpenLibrary): JobRow | undefined {
-	return lib.sql.get<JobRow>(`${ROW} WHERE j.state = 'queued' ORDER BY j.created_at, j.id LIMIT 1`);
+/** The oldest job of these kinds waiting to run. */
+export function nextQueued(lib: OpenLibrary, kinds: readonly JobKind[]): JobRow | undefined {
+	return lib.sql.get<JobRow>(
+		`${ROW} WHERE j.state = 'queued' AND j.kind IN (SELECT value FROM json_each(?)) ORDER BY j.created_at, j.id LIMIT 1`,
+		[JSON.stringify(kinds)]
+	);
 }
 
 /** A queued job of this kind for a location, if any. */

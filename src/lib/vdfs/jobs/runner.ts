@@ -1,22 +1,36 @@
-import type { JobProblem, JobProgress, LocationKind } from '../api';
+import type { JobKind, JobProblem, JobProgress } from '../api';
 import { VdfsError, serializeError, toVdfsError } from '../errors';
 import type { ChangeEvent } from '../events';
-import type { FileSource } from '../fs/source';
-import type { JobId, LocationId } from '../ids';
-import { indexLocation, type IndexCheckpoint, type IndexProgress } from '../indexer/indexer';
-import { parseRules } from '../indexer/rules';
+import type { JobId } from '../ids';
 import type { OpenLibrary } from '../library/library';
-import type { WatchPlan } from '../watch/watches';
 import * as jobs from './jobs';
 
-/** Finds the files of a location for a walk (the worker reads handles from IndexedDB; tests use memory). */
-export type SourceResolver = (location: { id: LocationId; kind: LocationKind }) => Promise<FileSource>;
-
-/** What watches of locations tell index jobs, and learn from them (see Watches). */
-export interface JobWatchHooks {
-	beginJob(id: LocationId): WatchPlan | null;
-	endJob(id: LocationId, complete: boolean, covered: boolean): void;
+/** What a job kind's code gets to do while it runs. */
+export interface JobContext {
+	lib: OpenLibrary;
+	row: jobs.JobRow;
+	signal: AbortSignal;
+	/** Live progress: kept in memory, written to the job row and announced now and then. */
+	progress(progress: JobProgress): void;
+	/** A file the job met trouble with and went past. */
+	problem(problem: JobProblem): void;
+	/** Where a resumed job picks up; written with the latest progress and the problems so far. */
+	checkpoint(checkpoint: unknown): void;
+	emit(event: ChangeEvent): void;
 }
+
+/** One kind of job. `run` returns when the job is done and throws when it fails or is stopped. */
+export interface JobHandler {
+	run(ctx: JobContext): Promise<void>;
+	/** Told how a job ended (after its row says so): e.g. an index job queues content ids. */
+	finished?(lib: OpenLibrary, row: jobs.JobRow, state: 'done' | 'failed' | 'cancelled' | 'paused' | 'queued'): void;
+}
+
+/**
+ * Jobs of one lane run one at a time, lanes side by side: a long identify job does not hold up
+ * the live update of a folder, and a checksum the user asked for does not wait behind either.
+ */
+const LANES: Record<JobKind, string> = { index: 'index', identify: 'content', checksum: 'checksum' };
 
 /** How often progress is written to the job row and announced to the UI. */
 const SAVE_EVERY_MS = 500;
@@ -24,6 +38,7 @@ const EMIT_EVERY_MS = 250;
 
 interface Active {
 	id: JobId;
+	lane: string;
 	/** The latest progress, ahead of what is saved in the job row. */
 	progress: JobProgress | null;
 	controller: AbortController;
@@ -33,63 +48,70 @@ interface Active {
 }
 
 /**
- * Runs the current library's jobs one at a time, in the background: between its awaits (file
- * system reads) API calls run, and each of its writes is one short transaction.
+ * Runs the current library's jobs in the background: between their awaits (file system reads,
+ * hashing) API calls run, and each of their writes is one short transaction.
  */
 export class JobRunner {
-	#active: Active | null = null;
+	#active = new Map<string, Active>();
 	#held = 0;
 
 	constructor(
 		private readonly library: () => OpenLibrary | null,
-		private readonly sources: SourceResolver,
-		private readonly emit: (event: ChangeEvent) => void,
-		private readonly watches: JobWatchHooks | null = null
+		private readonly handlers: Record<JobKind, JobHandler>,
+		private readonly emit: (event: ChangeEvent) => void
 	) {}
 
-	/** After a library opens: jobs a reload interrupted go back to the queue and the next starts. */
+	/** After a library opens: jobs a reload interrupted go back to the queue and the next start. */
 	resumeAfterOpen(): void {
 		const lib = this.library();
 		if (lib && jobs.requeueInterrupted(lib) > 0) this.emit({ topic: 'job', library: lib.id });
 		this.kick();
 	}
 
-	/** Starts the next queued job unless one runs or jobs are held. */
+	/** Starts the next queued job of each idle lane, unless jobs are held. */
 	kick(): void {
-		if (this.#active || this.#held > 0) return;
+		if (this.#held > 0) return;
 		const lib = this.library();
-		const row = lib && jobs.nextQueued(lib);
-		if (!lib || !row) return;
-		const active: Active = {
-			id: row.uuid,
-			progress: null,
-			controller: new AbortController(),
-			stopAs: 'queued',
-			done: Promise.resolve()
-		};
-		this.#active = active;
-		active.done = this.#run(lib, row, active).finally(() => {
-			this.#active = null;
-			this.kick();
-		});
+		if (!lib) return;
+		for (const lane of new Set(Object.values(LANES))) {
+			if (this.#active.has(lane)) continue;
+			const kinds = (Object.keys(LANES) as JobKind[]).filter((k) => LANES[k] === lane);
+			const row = jobs.nextQueued(lib, kinds);
+			if (!row) continue;
+			const active: Active = {
+				id: row.uuid,
+				lane,
+				progress: null,
+				controller: new AbortController(),
+				stopAs: 'queued',
+				done: Promise.resolve()
+			};
+			this.#active.set(lane, active);
+			active.done = this.#run(lib, row, active).finally(() => {
+				this.#active.delete(lane);
+				this.kick();
+			});
+		}
 	}
 
-	/** The running job's live progress (the job row is written at most every SAVE_EVERY_MS). */
-	live(): { id: JobId; progress: JobProgress } | null {
-		const active = this.#active;
-		return active?.progress ? { id: active.id, progress: active.progress } : null;
+	/** Live progress of the running jobs (the job rows are written at most every SAVE_EVERY_MS). */
+	live(): Map<JobId, JobProgress> {
+		const live = new Map<JobId, JobProgress>();
+		for (const active of this.#active.values()) if (active.progress) live.set(active.id, active.progress);
+		return live;
 	}
 
-	/** Stops the running job (it goes back to the queue) and keeps new ones from starting. */
+	/** Stops the running jobs (they go back to the queue) and keeps new ones from starting. */
 	async hold(): Promise<void> {
 		this.#held++;
-		await this.#stop(this.#active?.id, 'queued');
+		await Promise.all([...this.#active.values()].map((a) => this.#stop(a.id, 'queued')));
 	}
 
 	/** Lets jobs run again; jobs of a library opened meanwhile that a crash left 'running' requeue. */
 	release(): void {
 		this.#held = Math.max(0, this.#held - 1);
-		if (this.#held === 0 && !this.#active) this.resumeAfterOpen();
+		if (this.#held === 0 && this.#active.size === 0) this.resumeAfterOpen();
+		else this.kick();
 	}
 
 	async pause(id: JobId): Promise<void> {
@@ -115,13 +137,16 @@ export class JobRunner {
 		const lib = this.#require();
 		const row = this.#row(lib, id);
 		if (row.state === 'running') await this.#stop(id, 'cancelled');
-		else if (row.state === 'queued' || row.state === 'paused') jobs.setState(lib, id, 'cancelled');
+		else if (row.state === 'queued' || row.state === 'paused') {
+			jobs.setState(lib, id, 'cancelled');
+			this.handlers[row.kind].finished?.(lib, row, 'cancelled');
+		}
 		this.emit({ topic: 'job', library: lib.id, ids: [id] });
 	}
 
-	async #stop(id: JobId | undefined, as: Active['stopAs']): Promise<void> {
-		const active = this.#active;
-		if (!active || active.id !== id) return;
+	async #stop(id: JobId, as: Active['stopAs']): Promise<void> {
+		const active = [...this.#active.values()].find((a) => a.id === id);
+		if (!active) return;
 		active.stopAs = as;
 		active.controller.abort();
 		await active.done;
@@ -130,80 +155,58 @@ export class JobRunner {
 	async #run(lib: OpenLibrary, row: jobs.JobRow, active: Active): Promise<void> {
 		const { id } = active;
 		const signal = active.controller.signal;
+		const handler = this.handlers[row.kind];
 		jobs.setState(lib, id, 'running');
 		this.emit({ topic: 'job', library: lib.id, ids: [id] });
 		const problems: JobProblem[] = [];
 		const flushProblems = () => jobs.addProblems(lib, id, problems.splice(0));
-		const started = Date.now();
 		let lastSave = 0;
 		let lastEmit = 0;
 		let progress: JobProgress = { ...jobs.EMPTY_PROGRESS, phase: 'starting' };
-		let source: FileSource | undefined;
-		let watched: LocationId | undefined;
-		let complete = false;
-		let covered = false;
+		let ended: 'done' | 'failed' | 'cancelled' | 'paused' | 'queued';
 		try {
-			const location = lib.sql.get<{ uuid: LocationId; kind: LocationKind; rules: string }>(
-				'SELECT uuid, kind, rules FROM location WHERE id = ?',
-				[row.location_id ?? 0]
-			);
-			if (!location) throw new VdfsError('NotFound', 'The location of this job was removed.');
-			watched = location.uuid;
-			const plan = this.watches?.beginJob(location.uuid) ?? null;
-			source = await this.sources({ id: location.uuid, kind: location.kind });
-			const resumeFrom = row.checkpoint ? (JSON.parse(row.checkpoint) as IndexCheckpoint) : undefined;
-			const params = JSON.parse(row.params || '{}') as jobs.IndexParams;
-			const scoped = Boolean(params.changes && plan && !params.full);
-			covered = plan !== null && !scoped && !resumeFrom;
-			await indexLocation(lib, location.uuid, source, {
-				rules: parseRules(location.rules),
-				// A live update walks what the watch saw change; a rescan leans on an unbroken
-				// watch for the rest unless asked for a full one. Without a watch, all is read.
-				scope: scoped && plan ? [...plan.dirty] : undefined,
-				trust: plan?.trusted && !params.full ? plan.dirty : undefined,
-				// Folders changed since the checkpoint was written are walked again.
-				recheck: resumeFrom && plan ? [...plan.dirty] : undefined,
+			if (!handler) throw new VdfsError('InvalidInput', `This version of Orrery cannot run “${row.kind}” jobs.`);
+			await handler.run({
+				lib,
+				row,
 				signal,
-				resumeFrom,
-				onProblem: (p) => problems.push(p),
-				onProgress: (p) => {
-					progress = toJobProgress(p, started);
-					active.progress = progress;
+				emit: this.emit,
+				problem: (p) => problems.push(p),
+				progress: (p) => {
+					progress = p;
+					active.progress = p;
 					const now = Date.now();
 					if (now - lastSave >= SAVE_EVERY_MS) {
 						lastSave = now;
-						jobs.saveProgress(lib, id, progress);
+						jobs.saveProgress(lib, id, p);
 					}
 					if (now - lastEmit >= EMIT_EVERY_MS) {
 						lastEmit = now;
 						this.emit({ topic: 'job', library: lib.id, ids: [id] });
 					}
 				},
-				onCheckpoint: (checkpoint) => {
+				checkpoint: (checkpoint) => {
 					flushProblems();
 					jobs.saveProgress(lib, id, progress, checkpoint);
-					this.emit({ topic: 'entry', library: lib.id });
 				}
 			});
 			flushProblems();
 			jobs.saveProgress(lib, id, { ...progress, phase: 'done', eta: 0 }, null);
 			jobs.setState(lib, id, 'done');
-			complete = true;
-			this.emit({ topic: 'location', library: lib.id, ids: [location.uuid] });
-			this.emit({ topic: 'entry', library: lib.id });
+			ended = 'done';
 		} catch (e) {
 			flushProblems();
 			if (signal.aborted) {
 				jobs.saveProgress(lib, id, { ...progress, phase: active.stopAs });
 				jobs.setState(lib, id, active.stopAs);
+				ended = active.stopAs;
 			} else {
 				jobs.saveProgress(lib, id, { ...progress, phase: 'failed' });
 				jobs.setState(lib, id, 'failed', serializeError(toVdfsError(e)));
+				ended = 'failed';
 			}
-		} finally {
-			source?.close?.();
-			if (watched) this.watches?.endJob(watched, complete, covered);
 		}
+		handler?.finished?.(lib, row, ended);
 		this.emit({ topic: 'job', library: lib.id, ids: [id] });
 	}
 
@@ -220,19 +223,15 @@ export class JobRunner {
 	}
 }
 
-function toJobProgress(p: IndexProgress, started: number): JobProgress {
+/** Files per second and seconds left, from units done of a total since `started`. */
+export function rateAndEta(
+	files: number,
+	done: number,
+	total: number,
+	started: number,
+	minDone = 10
+): { rate: number; eta: number | null } {
 	const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-	const total = p.dirsDone + p.dirsQueued;
-	const eta = p.dirsDone >= 10 && total > 0 ? Math.round((seconds * (total - p.dirsDone)) / p.dirsDone) : null;
-	return {
-		phase: p.phase,
-		done: p.dirsDone,
-		total,
-		files: p.files,
-		bytes: p.bytes,
-		written: p.written,
-		currentPath: p.currentPath,
-		rate: Math.round(p.files / seconds),
-		eta
-	};
+	const eta = done >= minDone && total > 0 ? Math.round((seconds * Math.max(0, total - done)) / done) : null;
+	return { rate: Math.round(files / seconds), eta };
 }

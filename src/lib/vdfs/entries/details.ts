@@ -1,0 +1,38 @@
+import type { EntryDetails, EntryRow } from '../api';
+import { VdfsError } from '../errors';
+import type { EntryId } from '../ids';
+import { kindFromExtension } from '../identity/kind';
+import type { OpenLibrary } from '../library/library';
+import { ENTRY_JSON } from './entries';
+
+/** One entry with its content's kind and checksum (the inspector's facts). */
+export function entryDetails(lib: OpenLibrary, id: EntryId): EntryDetails {
+	const row = lib.sql.json<{
+		entry: EntryRow;
+		locationName: string;
+		kind: EntryDetails['kind'] | null;
+		mime: string | null;
+		fullHash: string | null;
+		copies: number;
+	}>(
+		`SELECT json_group_array(json_object('entry', json(${ENTRY_JSON}), 'locationName', l.name,
+			'kind', c.kind, 'mime', c.mime, 'fullHash', e.full_hash,
+			'copies', iif(e.cas_id IS NULL, 1, (SELECT count(*) FROM entry x WHERE x.cas_id = e.cas_id))))
+		FROM entry e JOIN location l ON l.id = e.location_id LEFT JOIN entry p ON p.id = e.parent_id
+		LEFT JOIN content c ON c.cas_id = e.cas_id
+		WHERE e.uuid = ?`,
+		[id]
+	)[0];
+	if (!row) throw new VdfsError('NotFound', 'That file is no longer in the library (it may have been removed).');
+	const { entry } = row;
+	const guess = entry.isDir ? { kind: 'folder' as const, mime: null } : kindFromExtension(entry.extension);
+	return {
+		entry,
+		locationName: row.locationName,
+		path: entry.dirPath ? `${entry.dirPath}/${entry.name}` : entry.name,
+		kind: row.kind ?? guess.kind,
+		mime: row.mime ?? guess.mime,
+		fullHash: row.fullHash,
+		copies: row.copies
+	};
+}

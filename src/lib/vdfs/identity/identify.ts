@@ -1,0 +1,86 @@
+import { VdfsError } from '../errors';
+import {
+	casIdOfRanges,
+	fileBytes,
+	fullHash,
+	memoryBytes,
+	readCasRanges,
+	type CasId,
+	type FullHashOptions
+} from './cas';
+import { SNIFF_BYTES, detectKind, type ContentKind } from './kind';
+
+/**
+ * Files up to this size are read in one piece and their samples hashed from memory: five
+ * 10 KiB slices cost 3.5x one whole 100 KiB read here (DESIGN.md §1).
+ */
+const READ_WHOLE_UP_TO = 300 * 1024;
+
+/** What identifying one file finds. */
+export interface Identity {
+	casId: CasId;
+	kind: ContentKind;
+	mime: string | null;
+}
+
+/**
+ * The content id, kind and mime type of a non-empty file, from the ranges the content id reads
+ * (the kind comes from the first of them). A file that changed or vanished while it was read
+ * throws a VdfsError (`NotReadable`, `NotFound`) and gets no id.
+ */
+export async function identifyFile(file: Blob, name: string): Promise<Identity> {
+	if (file.size === 0) throw new VdfsError('InvalidInput', 'An empty file has no content id.');
+	try {
+		const chunks =
+			file.size <= READ_WHOLE_UP_TO
+				? await readCasRanges(memoryBytes(await readWhole(file)))
+				: await readCasRanges(fileBytes(file));
+		const [casId, guess] = await Promise.all([
+			casIdOfRanges(file.size, chunks),
+			detectKind(chunks[0].subarray(0, SNIFF_BYTES), name)
+		]);
+		return { casId, ...guess };
+	} catch (e) {
+		throw readError(e, name);
+	}
+}
+
+/** The full BLAKE3 of a file (see fullHash); a change while reading throws `NotReadable`. */
+export async function fullHashOfFile(file: Blob, name: string, options?: FullHashOptions): Promise<string> {
+	try {
+		return await fullHash(fileBytes(file), options);
+	} catch (e) {
+		throw readError(e, name);
+	}
+}
+
+async function readWhole(file: Blob): Promise<Uint8Array> {
+	const bytes = new Uint8Array(await file.arrayBuffer());
+	if (bytes.length !== file.size) throw new VdfsError('NotReadable', 'The file changed while it was read.');
+	return bytes;
+}
+
+/**
+ * Chromium fails a read of a File whose file changed after getFile() with NotReadableError, and
+ * of one deleted meanwhile with NotFoundError: both mean "try again after the next rescan".
+ */
+function readError(e: unknown, name: string): VdfsError {
+	if (e instanceof VdfsError) return e.code === 'NotReadable' ? changed(name) : e;
+	const errName = e instanceof Error ? e.name : '';
+	if (errName === 'AbortError') return new VdfsError('Cancelled', 'Cancelled.');
+	if (errName === 'NotFoundError') {
+		return new VdfsError('NotFound', `“${name}” was deleted while it was read.`, { path: name });
+	}
+	if (errName === 'NotReadableError') return changed(name);
+	return new VdfsError('NotReadable', `“${name}” could not be read: ${e instanceof Error ? e.message : String(e)}`, {
+		path: name
+	});
+}
+
+function changed(name: string): VdfsError {
+	return new VdfsError(
+		'NotReadable',
+		`“${name}” changed while it was read; it gets its content id after the next rescan.`,
+		{ path: name }
+	);
+}
