@@ -36,5 +36,9 @@ export async function jobProblems(id: JobId): Promise<JobProblem[]> {
 }
 
 export function describeJob(kind: string, locationName: string | null): string {
-	return kind === 'index' ? `Indexing ${locationName ?? 'a removed location'}` : kind;
+	const where = locationName ?? 'a removed location';
+	if (kind === 'index') return `Indexing ${where}`;
+	if (kind === 'identify') return `Content ids for ${where}`;
+	if (kind === 'checksum') return 'Full checksums';
+	return kind;
 }
