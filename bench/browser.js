@@ -85,6 +85,34 @@ export async function openApp(browser, url, context = null) {
 	return { context, page };
 }
 
+/** Runs a worker source in the page (a blob worker of the app's origin) and returns its answer. */
+export function inWorker(page, source, message) {
+	return page.evaluate(
+		({ source, message }) =>
+			new Promise((resolve, reject) => {
+				const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+				worker.onmessage = (e) => {
+					worker.terminate();
+					resolve(e.data);
+				};
+				worker.onerror = (e) => reject(new Error(e.message));
+				worker.postMessage(message);
+			}),
+		{ source, message }
+	);
+}
+
+/** Waits for a job to finish and returns its summary. */
+export function jobDone(page, id) {
+	return page.evaluate(async (id) => {
+		for (;;) {
+			const job = (await window.orrery.listJobs()).find((j) => j.id === id);
+			if (job && ['done', 'failed', 'cancelled'].includes(job.state)) return job;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	}, id);
+}
+
 export function median(values) {
 	const s = [...values].sort((a, b) => a - b);
 	return s[Math.floor(s.length / 2)];

@@ -2,40 +2,12 @@
 // the app (add a folder, then the index job), rescan it unchanged, and in the same run walk it
 // raw with the bare File System Access API. Peak JS heap is sampled over the page and its
 // workers (the core runs in one) through the DevTools protocol.
-import { buildAll, HeapSampler, openApp, openPersistent, round } from './browser.js';
+import { buildAll, HeapSampler, inWorker, jobDone, openApp, openPersistent, round } from './browser.js';
 import { MAKE_TREE, RAW_WALK } from './web/walk.js';
 
 const DIRS = Number(process.env.ORRERY_BENCH_INDEX_DIRS ?? 5000);
 const PER_DIR = 20;
 const ROOT = 'bench-index-tree';
-
-/** Runs a worker source in the page (a blob worker of the app's origin) and returns its answer. */
-function inWorker(page, source, message) {
-	return page.evaluate(
-		({ source, message }) =>
-			new Promise((resolve, reject) => {
-				const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-				worker.onmessage = (e) => {
-					worker.terminate();
-					resolve(e.data);
-				};
-				worker.onerror = (e) => reject(new Error(e.message));
-				worker.postMessage(message);
-			}),
-		{ source, message }
-	);
-}
-
-/** Waits for a job to finish and returns its summary. */
-function jobDone(page, id) {
-	return page.evaluate(async (id) => {
-		for (;;) {
-			const job = (await window.orrery.listJobs()).find((j) => j.id === id);
-			if (job && ['done', 'failed', 'cancelled'].includes(job.state)) return job;
-			await new Promise((r) => setTimeout(r, 250));
-		}
-	}, id);
-}
 
 export default async function benchIndex({ log }) {
 	buildAll(log);

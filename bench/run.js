@@ -1,7 +1,8 @@
 // npm run bench -- <name> [--json]: human-readable lines, and with --json a last line of JSON.
 const BENCHES = {
 	db: () => import('./db.js'),
-	index: () => import('./index.js')
+	index: () => import('./index.js'),
+	identify: () => import('./identify.js')
 };
 
 const args = process.argv.slice(2);

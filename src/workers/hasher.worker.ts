@@ -1,9 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * A hasher: reads files handed over as File objects and computes content ids, kinds and full
+ * A hasher: reads files handed over as File objects and computes content ids and full
  * checksums, so the core worker's database writes never wait on hashing (see HasherPool).
  */
-import { LocalHasher } from '$lib/vdfs/identity/hasher';
 import { serveHasher } from '$lib/vdfs/identity/hasher-pool';
 
-serveHasher(self as unknown as Parameters<typeof serveHasher>[0], new LocalHasher());
+serveHasher(self as unknown as Parameters<typeof serveHasher>[0]);

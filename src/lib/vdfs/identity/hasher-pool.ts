@@ -1,6 +1,7 @@
 import { VdfsError, deserializeError, serializeError, type SerializedError } from '../errors';
 import type { HashProgressOptions, Hasher } from './hasher';
-import type { Identity } from './identify';
+import { hashFile, fullHashOfFile, type Identity } from './identify';
+import { detectKind } from './kind';
 
 /** Messages to a hasher worker (src/workers/hasher.worker.ts). */
 export type HasherRequest =
@@ -8,7 +9,7 @@ export type HasherRequest =
 
 /** Messages back. */
 export type HasherReply =
-	| { id: number; identity: Identity }
+	| { id: number; casId: Identity['casId']; head: Uint8Array }
 	| { id: number; hash: string }
 	| { id: number; bytes: number }
 	| { id: number; error: SerializedError };
@@ -58,8 +59,16 @@ export class HasherPool implements Hasher {
 		this.#slots = Array.from({ length: this.workers }, () => ({ worker: null, busy: 0 }));
 	}
 
-	identify(file: File, signal?: AbortSignal): Promise<Identity> {
-		return this.#send<Identity>({ op: 'identify', file }, signal);
+	/**
+	 * The worker reads and hashes; the kind is detected here from the first bytes it sends back,
+	 * so that the hashing thread spends nothing on it (the core thread mostly waits on I/O).
+	 */
+	async identify(file: File, signal?: AbortSignal): Promise<Identity> {
+		const { casId, head } = await this.#send<{ casId: Identity['casId']; head: Uint8Array }>(
+			{ op: 'identify', file },
+			signal
+		);
+		return { casId, ...(await detectKind(head, file.name)) };
 	}
 
 	fullHash(file: File, options: HashProgressOptions = {}): Promise<string> {
@@ -118,7 +127,7 @@ export class HasherPool implements Hasher {
 			if (!pending) return;
 			if ('bytes' in data) pending.onBytes?.(data.bytes);
 			else if ('error' in data) this.#settle(data.id)?.reject(deserializeError(data.error));
-			else if ('identity' in data) this.#settle(data.id)?.resolve(data.identity as never);
+			else if ('casId' in data) this.#settle(data.id)?.resolve({ casId: data.casId, head: data.head } as never);
 			else this.#settle(data.id)?.resolve(data.hash as never);
 		};
 		worker.onerror = (event) => {
@@ -146,14 +155,11 @@ export class HasherPool implements Hasher {
 	}
 }
 
-/** The worker side: answers HasherRequests with a hasher of its own thread. */
-export function serveHasher(
-	scope: {
-		onmessage: ((e: MessageEvent<HasherRequest>) => void) | null;
-		postMessage(message: HasherReply): void;
-	},
-	hasher: Hasher
-): void {
+/** The worker side: answers HasherRequests in its own thread. */
+export function serveHasher(scope: {
+	onmessage: ((e: MessageEvent<HasherRequest>) => void) | null;
+	postMessage(message: HasherReply, transfer?: Transferable[]): void;
+}): void {
 	const running = new Map<number, AbortController>();
 	scope.onmessage = ({ data }) => {
 		if (data.op === 'cancel') {
@@ -165,13 +171,13 @@ export function serveHasher(
 		const { id } = data;
 		const work =
 			data.op === 'identify'
-				? hasher.identify(data.file, controller.signal).then((identity) => scope.postMessage({ id, identity }))
-				: hasher
-						.fullHash(data.file, {
-							signal: controller.signal,
-							onBytes: (bytes) => scope.postMessage({ id, bytes })
-						})
-						.then((hash) => scope.postMessage({ id, hash }));
+				? hashFile(data.file, data.file.name).then(({ casId, head }) =>
+						scope.postMessage({ id, casId, head }, [head.buffer])
+					)
+				: fullHashOfFile(data.file, data.file.name, {
+						signal: controller.signal,
+						onBytes: (bytes) => scope.postMessage({ id, bytes })
+					}).then((hash) => scope.postMessage({ id, hash }));
 		work.catch((e: unknown) => scope.postMessage({ id, error: serializeError(e) })).finally(() => running.delete(id));
 	};
 }

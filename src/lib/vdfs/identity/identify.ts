@@ -29,17 +29,24 @@ export interface Identity {
  * throws a VdfsError (`NotReadable`, `NotFound`) and gets no id.
  */
 export async function identifyFile(file: Blob, name: string): Promise<Identity> {
+	const { casId, head } = await hashFile(file, name);
+	return { casId, ...(await detectKind(head, name)) };
+}
+
+/**
+ * The content id of a non-empty file and its first bytes (for detectKind). Split from
+ * identifyFile so that a hasher worker can leave kind detection to another thread: file-type
+ * costs about as much CPU as the read and hash of a small file (bench identify: 0.78 of the
+ * raw limit with it in the hasher, 1.0 without).
+ */
+export async function hashFile(file: Blob, name: string): Promise<{ casId: CasId; head: Uint8Array }> {
 	if (file.size === 0) throw new VdfsError('InvalidInput', 'An empty file has no content id.');
 	try {
 		const chunks =
 			file.size <= READ_WHOLE_UP_TO
 				? await readCasRanges(memoryBytes(await readWhole(file)))
 				: await readCasRanges(fileBytes(file));
-		const [casId, guess] = await Promise.all([
-			casIdOfRanges(file.size, chunks),
-			detectKind(chunks[0].subarray(0, SNIFF_BYTES), name)
-		]);
-		return { casId, ...guess };
+		return { casId: await casIdOfRanges(file.size, chunks), head: chunks[0].slice(0, SNIFF_BYTES) };
 	} catch (e) {
 		throw readError(e, name);
 	}
