@@ -11,10 +11,7 @@
  * little-endian u64 and the ranges. No kind sniffing, no messages per file, no database.
  */
 import { createBLAKE3 } from 'hash-wasm';
-import { casRanges } from '../../src/lib/vdfs/identity/cas';
-
-/** identify.ts reads files up to this size whole (its READ_WHOLE_UP_TO). */
-const READ_WHOLE_UP_TO = 300 * 1024;
+import { READ_WHOLE_UP_TO, casRanges, leU64 } from '../../src/lib/vdfs/identity/cas';
 
 interface Request {
 	root: string;
@@ -23,14 +20,6 @@ interface Request {
 	inFlight: number;
 	/** Paths whose ids to send back, to check them against the app's. */
 	check: string[];
-}
-
-function leU64(n: number): Uint8Array {
-	const bytes = new Uint8Array(8);
-	const view = new DataView(bytes.buffer);
-	view.setUint32(0, n % 2 ** 32, true);
-	view.setUint32(4, Math.floor(n / 2 ** 32), true);
-	return bytes;
 }
 
 self.onmessage = async ({ data }: MessageEvent<Request>) => {

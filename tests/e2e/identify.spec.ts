@@ -70,17 +70,22 @@ async function jobsDone(page: Page): Promise<void> {
 		.toBe(true);
 }
 
+/** A new library with TREE written to the OPFS folder `root`, picked as a location and identified. */
+async function addTreeAsLocation(page: Page, root: string, library: string): Promise<void> {
+	await pickerReturns(page, root);
+	await openApp(page);
+	await createLibraryFromUi(page, library);
+	await writeTree(page, root, TREE);
+	await page.goto('/locations');
+	await page.getByTestId('add-folder').click();
+	await jobsDone(page);
+}
+
 test('the duplicates view shows the true groups, and confirming splits files that differ between the samples', async ({
 	page
 }) => {
 	test.setTimeout(120_000);
-	await pickerReturns(page, 'dups');
-	await openApp(page);
-	await createLibraryFromUi(page, 'Duplicates');
-	await writeTree(page, 'dups', TREE);
-	await page.goto('/locations');
-	await page.getByTestId('add-folder').click();
-	await jobsDone(page);
+	await addTreeAsLocation(page, 'dups', 'Duplicates');
 
 	await page.goto('/duplicates');
 	const summary = page.getByTestId('dup-summary');
@@ -116,13 +121,7 @@ test('the file details show the kind, the Spacedrive-compatible content id and a
 	page
 }) => {
 	test.setTimeout(120_000);
-	await pickerReturns(page, 'details');
-	await openApp(page);
-	await createLibraryFromUi(page, 'Details');
-	await writeTree(page, 'details', TREE);
-	await page.goto('/locations');
-	await page.getByTestId('add-folder').click();
-	await jobsDone(page);
+	await addTreeAsLocation(page, 'details', 'Details');
 
 	await page.getByTestId('open-location').click();
 	await page.locator('[data-testid=folder-entry][data-name="notes.txt"]').getByTestId('entry-open').click();

@@ -10,6 +10,9 @@ export const ENTRY_JSON = `json_object('id', e.uuid, 'name', e.name, 'extension'
 	'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime, 'casId', e.cas_id,
 	'hidden', json(iif(e.hidden, 'true', 'false')), 'dirPath', p.path, 'locationId', l.uuid)`;
 
+/** An entry's path inside its location, in a query joining its folder as `p`. */
+export const ENTRY_PATH = `iif(p.path = '', e.name, p.path || '/' || e.name)`;
+
 /**
  * A changed size or mtime means the bytes may have changed: the content id and full hash are dropped until the
  * file is identified again. A folder that became a file loses its children (trigger

@@ -1,4 +1,5 @@
 import type { JobProgress, LocationKind } from '../api';
+import { ENTRY_PATH } from '../entries/entries';
 import { VdfsError, toVdfsError } from '../errors';
 import { fsError, type FileSource } from '../fs/source';
 import type { EntryId, LocationId } from '../ids';
@@ -111,7 +112,7 @@ export class ChecksumJob implements JobHandler {
 
 function targetOf(lib: OpenLibrary, entry: EntryId): Target | undefined {
 	return lib.sql.get<Target>(
-		`SELECT e.id, e.cas_id, e.size, e.mtime, iif(p.path = '', e.name, p.path || '/' || e.name) AS path,
+		`SELECT e.id, e.cas_id, e.size, e.mtime, ${ENTRY_PATH} AS path,
 			l.uuid AS location, l.kind
 		FROM entry e JOIN entry p ON p.id = e.parent_id JOIN location l ON l.id = e.location_id
 		WHERE e.uuid = ? AND e.is_dir = 0`,

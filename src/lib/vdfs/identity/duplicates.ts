@@ -1,4 +1,5 @@
 import type { DuplicateGroup, DuplicateMember, DuplicateOptions, DuplicateReport } from '../api';
+import { ENTRY_PATH } from '../entries/entries';
 import type { OpenLibrary } from '../library/library';
 
 /**
@@ -52,7 +53,7 @@ export function duplicateReport(lib: OpenLibrary, options: DuplicateOptions = {}
 			`SELECT json_group_array(json_object('entryId', uuid, 'locationId', location_id, 'locationName', location_name,
 				'path', path, 'mtime', mtime, 'fullHash', full_hash)) FROM (
 				SELECT e.uuid, l.uuid AS location_id, l.name AS location_name,
-					iif(p.path = '', e.name, p.path || '/' || e.name) AS path, e.mtime, e.full_hash
+					${ENTRY_PATH} AS path, e.mtime, e.full_hash
 				FROM entry e JOIN entry p ON p.id = e.parent_id JOIN location l ON l.id = e.location_id
 				WHERE e.cas_id = ?1 AND (?2 IS NULL OR e.full_hash = ?2)
 				ORDER BY l.name, path LIMIT ?3

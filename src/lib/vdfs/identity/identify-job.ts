@@ -1,8 +1,9 @@
-import type { JobProblem, JobProgress, LocationKind } from '../api';
+import type { JobProblem, JobProgress } from '../api';
+import { ENTRY_PATH } from '../entries/entries';
 import { VdfsError, toVdfsError } from '../errors';
 import { fsError, type FileSource } from '../fs/source';
-import type { LocationId } from '../ids';
 import type { SourceResolver } from '../indexer/index-job';
+import { jobLocation } from '../jobs/jobs';
 import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
 import type { Hasher } from './hasher';
@@ -93,7 +94,7 @@ export async function identifyLocation(
 	const next = (): Pending | undefined => {
 		if (page.length === 0 && !exhausted) {
 			page = lib.sql.all<Pending>(
-				`SELECT e.id, iif(p.path = '', e.name, p.path || '/' || e.name) AS path, e.size, e.mtime
+				`SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime
 				FROM entry e INDEXED BY entry_unidentified JOIN entry p ON p.id = e.parent_id
 				WHERE e.location_id = ? AND e.cas_id IS NULL AND e.is_dir = 0 AND e.size > 0 AND e.id > ?
 				ORDER BY e.id LIMIT ?`,
@@ -212,11 +213,7 @@ export class IdentifyJob implements JobHandler {
 	) {}
 
 	async run({ lib, row, signal, progress, problem, checkpoint, emit }: JobContext): Promise<void> {
-		const location = lib.sql.get<{ uuid: LocationId; kind: LocationKind }>(
-			'SELECT uuid, kind FROM location WHERE id = ?',
-			[row.location_id ?? 0]
-		);
-		if (!location) throw new VdfsError('NotFound', 'The location of this job was removed.');
+		const location = jobLocation(lib, row);
 		const started = Date.now();
 		const source = await this.sources({ id: location.uuid, kind: location.kind });
 		try {

@@ -5,16 +5,11 @@ import {
 	fullHash,
 	memoryBytes,
 	readCasRanges,
+	READ_WHOLE_UP_TO,
 	type CasId,
 	type FullHashOptions
 } from './cas';
 import { SNIFF_BYTES, detectKind, type ContentKind } from './kind';
-
-/**
- * Files up to this size are read in one piece and their samples hashed from memory: five
- * 10 KiB slices cost 3.5x one whole 100 KiB read here (DESIGN.md §1).
- */
-const READ_WHOLE_UP_TO = 300 * 1024;
 
 /** What identifying one file finds. */
 export interface Identity {

@@ -1,8 +1,7 @@
 import type { JobProgress, LocationKind } from '../api';
-import { VdfsError } from '../errors';
 import type { FileSource } from '../fs/source';
 import type { LocationId } from '../ids';
-import type * as jobs from '../jobs/jobs';
+import * as jobs from '../jobs/jobs';
 import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
 import type { WatchPlan } from '../watch/watches';
@@ -36,11 +35,7 @@ export class IndexJob implements JobHandler {
 		let complete = false;
 		let covered = false;
 		try {
-			const location = lib.sql.get<{ uuid: LocationId; kind: LocationKind; rules: string }>(
-				'SELECT uuid, kind, rules FROM location WHERE id = ?',
-				[row.location_id ?? 0]
-			);
-			if (!location) throw new VdfsError('NotFound', 'The location of this job was removed.');
+			const location = jobs.jobLocation(lib, row);
 			watched = location.uuid;
 			const plan = this.watches?.beginJob(location.uuid) ?? null;
 			source = await this.sources({ id: location.uuid, kind: location.kind });

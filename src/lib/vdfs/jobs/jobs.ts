@@ -1,5 +1,5 @@
-import type { JobKind, JobProblem, JobProgress, JobState, JobSummary } from '../api';
-import type { SerializedError } from '../errors';
+import type { JobKind, JobProblem, JobProgress, JobState, JobSummary, LocationKind } from '../api';
+import { VdfsError, type SerializedError } from '../errors';
 import { newId, type JobId, type LocationId } from '../ids';
 import type { OpenLibrary } from '../library/library';
 
@@ -54,6 +54,16 @@ const ROW = `SELECT j.id, j.uuid, j.kind, j.location_id, l.uuid AS location_uuid
 
 export function jobRow(lib: OpenLibrary, id: JobId): JobRow | undefined {
 	return lib.sql.get<JobRow>(`${ROW} WHERE j.uuid = ?`, [id]);
+}
+
+/** The location a job works on; a removed one fails the job with a clear message. */
+export function jobLocation(lib: OpenLibrary, row: JobRow): { uuid: LocationId; kind: LocationKind; rules: string } {
+	const location = lib.sql.get<{ uuid: LocationId; kind: LocationKind; rules: string }>(
+		'SELECT uuid, kind, rules FROM location WHERE id = ?',
+		[row.location_id ?? 0]
+	);
+	if (!location) throw new VdfsError('NotFound', 'The location of this job was removed.');
+	return location;
 }
 
 /** The oldest job of these kinds waiting to run. */
