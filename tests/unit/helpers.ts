@@ -58,11 +58,28 @@ export async function waitForJobs(
 	}
 }
 
-/** Adds a location whose files are `files`, before the first index job runs. */
-export async function addMemoryLocation(core: Core, roots: MemoryRoots, files: MemoryTree): Promise<LocationId> {
+/** The memory source of a location not added yet, holding `files`: a test may wrap its reads first. */
+export async function memorySource(roots: MemoryRoots, files: MemoryTree) {
 	const id = crypto.randomUUID() as LocationId;
 	await roots.attach({ id });
-	roots.sources.get(id)!.tree = files;
+	const source = roots.sources.get(id)!;
+	source.tree = files;
+	return { id, source };
+}
+
+/** A core with a library and the memory source of a location that `add()` adds (see memorySource). */
+export async function libraryWithSource(files: MemoryTree) {
+	const roots = new MemoryRoots();
+	const { core } = await startWithRoots(undefined, roots);
+	await core.createLibrary({ name: 'L' });
+	const { id, source } = await memorySource(roots, files);
+	const add = () => core.addLocation({ name: 'Home', kind: 'opfs', id });
+	return { core, roots, id, source, add };
+}
+
+/** Adds a location whose files are `files`, before the first index job runs. */
+export async function addMemoryLocation(core: Core, roots: MemoryRoots, files: MemoryTree): Promise<LocationId> {
+	const { id } = await memorySource(roots, files);
 	await core.addLocation({ name: 'Home', kind: 'opfs', id });
 	return id;
 }
@@ -72,13 +89,7 @@ export async function addMemoryLocation(core: Core, roots: MemoryRoots, files: M
  * (its first listing only) until `release()` or an abort; resolves once that job runs.
  */
 export async function heldLocation(files: MemoryTree, holdAt: string) {
-	const roots = new MemoryRoots();
-	const { core } = await startWithRoots(undefined, roots);
-	await core.createLibrary({ name: 'L' });
-	const id = crypto.randomUUID() as LocationId;
-	await roots.attach({ id });
-	const source = roots.sources.get(id)!;
-	source.tree = files;
+	const { core, roots, id, source, add } = await libraryWithSource(files);
 	let release!: () => void;
 	const held = new Promise<void>((r) => (release = r));
 	const list = source.list.bind(source);
@@ -90,7 +101,7 @@ export async function heldLocation(files: MemoryTree, holdAt: string) {
 		}
 		return list(dir, signal, options);
 	};
-	await core.addLocation({ name: 'Home', kind: 'opfs', id });
+	await add();
 	const [job] = await waitForJobs(core, (js) => js[0]?.state === 'running');
 	return { core, roots, id, source, job, release };
 }

@@ -5,7 +5,7 @@ import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
 import { casId, fileBytes } from '../../src/lib/vdfs/identity/cas';
 import { identifyFile } from '../../src/lib/vdfs/identity/identify';
 import { detectKind } from '../../src/lib/vdfs/identity/kind';
-import { addMemoryLocation, startWithRoots, waitForJobs } from './helpers';
+import { addMemoryLocation, libraryWithSource, startWithRoots, waitForJobs } from './helpers';
 
 /** Bytes with a seeded pattern, so two calls with one seed are the same file. */
 function bytes(size: number, seed = 1): Uint8Array {
@@ -109,19 +109,19 @@ describe('identify jobs', () => {
 	});
 
 	it('report a file that changed after indexing, give it no id, and identify it after the next rescan', async () => {
-		const { core, roots } = await startWithRoots();
-		await core.createLibrary({ name: 'L' });
-		const loc = crypto.randomUUID() as LocationId;
-		await roots.attach({ id: loc });
-		const source = roots.sources.get(loc)!;
-		source.tree = { 'a.bin': file(bytes(100, 1)), 'b.bin': file(bytes(100, 2)) };
+		const {
+			core,
+			id: loc,
+			source,
+			add
+		} = await libraryWithSource({ 'a.bin': file(bytes(100, 1)), 'b.bin': file(bytes(100, 2)) });
 		const read = source.file.bind(source);
 		source.file = (path) => {
 			// Written again between the walk and the read: same size, a later mtime.
 			if (path === 'b.bin' && source.tree['b.bin'].mtime === 1) source.set('b.bin', file(bytes(100, 3), 2));
 			return read(path);
 		};
-		await core.addLocation({ name: 'Home', kind: 'opfs', id: loc });
+		await add();
 		const [identify] = await waitForJobs(core, (js) => js[0]?.state === 'done', 10_000, ['identify']);
 		expect(identify.problemCount).toBe(1);
 		const [problem] = await core.jobProblems(identify.id);
@@ -136,12 +136,7 @@ describe('identify jobs', () => {
 	});
 
 	it('never write an id read from bytes the index no longer describes', async () => {
-		const { core, roots } = await startWithRoots();
-		await core.createLibrary({ name: 'L' });
-		const id = crypto.randomUUID() as LocationId;
-		await roots.attach({ id });
-		const source = roots.sources.get(id)!;
-		source.tree = { 'a.bin': file(bytes(50_000, 1)) };
+		const { core, id, source, add } = await libraryWithSource({ 'a.bin': file(bytes(50_000, 1)) });
 		// The read is held until a rescan has recorded a new version of the file.
 		let release!: () => void;
 		const held = new Promise<void>((r) => (release = r));
@@ -151,7 +146,7 @@ describe('identify jobs', () => {
 			await held;
 			return f;
 		};
-		await core.addLocation({ name: 'Home', kind: 'opfs', id });
+		await add();
 		await waitForJobs(core, (js) => js[0]?.state === 'running', 10_000, ['identify']);
 		source.set('a.bin', file(bytes(60_000, 2), 5));
 		await core.rescanLocation(id, { full: true });
@@ -166,12 +161,7 @@ describe('identify jobs', () => {
 	it('can be cancelled and leave what they wrote', async () => {
 		const tree: MemoryTree = {};
 		for (let i = 0; i < 300; i++) tree[`f${i}.bin`] = file(bytes(64, i + 1));
-		const { core, roots } = await startWithRoots();
-		await core.createLibrary({ name: 'L' });
-		const id = crypto.randomUUID() as LocationId;
-		await roots.attach({ id });
-		const source = roots.sources.get(id)!;
-		source.tree = tree;
+		const { core, source, add } = await libraryWithSource(tree);
 		const read = source.file.bind(source);
 		let reads = 0;
 		let gate: (() => void) | null = null;
@@ -179,7 +169,7 @@ describe('identify jobs', () => {
 			if (++reads === 150) await new Promise<void>((r) => (gate = r));
 			return read(path);
 		};
-		await core.addLocation({ name: 'Home', kind: 'opfs', id });
+		await add();
 		const [job] = await waitForJobs(core, () => gate !== null, 10_000, ['identify']);
 		const cancelled = core.cancelJob(job.id);
 		gate!();
