@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * A hasher: reads files handed over as File objects and computes content ids and full
- * checksums, so the core worker's database writes never wait on hashing (see HasherPool).
+ * A hasher: opens files under a location's folder handle (or takes File objects), computes
+ * content ids and full checksums, so the core worker's database writes never wait on hashing
+ * (see HasherPool).
  */
 import { serveHasher } from '$lib/vdfs/identity/hasher-pool';
 

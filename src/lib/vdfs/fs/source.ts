@@ -45,6 +45,11 @@ export interface FileSource {
 	 * `NotReadable`).
 	 */
 	list(dirPath: string, signal?: AbortSignal, options?: ListOptions): Promise<DirListing>;
+	/**
+	 * The location's folder handle, where it has one (`fsa`, `opfs`): workers open files under it
+	 * themselves instead of being handed each File.
+	 */
+	readonly root?: FileSystemDirectoryHandle;
 	/** A file's bytes, for content ids and previews. */
 	file(path: string): Promise<File>;
 	/** Frees what the source holds (a walker worker); called when a job is done with it. */

@@ -22,7 +22,7 @@ export class WalkerSource implements FileSource {
 	readonly #opened: Promise<void>;
 
 	constructor(
-		root: FileSystemDirectoryHandle,
+		readonly root: FileSystemDirectoryHandle,
 		readonly kind: LocationKind,
 		spawn: () => Worker
 	) {

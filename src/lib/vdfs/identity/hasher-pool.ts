@@ -1,15 +1,34 @@
-import { VdfsError, deserializeError, serializeError, type SerializedError } from '../errors';
-import type { HashProgressOptions, Hasher } from './hasher';
-import { hashFile, fullHashOfFile, type Identity } from './identify';
+import { VdfsError, deserializeError, serializeError, toVdfsError, type SerializedError } from '../errors';
+import {
+	DirCache,
+	eachConcurrently,
+	openRef,
+	type FileRef,
+	type HashProgressOptions,
+	type Hasher,
+	type IdentifyItem,
+	type IdentifyResult,
+	type Indexed
+} from './hasher';
+import { fullHashOfFile, hashFile, type Identity } from './identify';
 import { detectKind } from './kind';
+
+/** A FileRef as sent: a root handle goes to each worker once and is named by number after. */
+type WireRef = { file: File } | { root: number; path: string };
 
 /** Messages to a hasher worker (src/workers/hasher.worker.ts). */
 export type HasherRequest =
-	{ id: number; op: 'identify'; file: File } | { id: number; op: 'full'; file: File } | { id: number; op: 'cancel' };
+	| { op: 'root'; root: number; handle: FileSystemDirectoryHandle }
+	| { id: number; op: 'identify'; items: { ref: WireRef; indexed: Indexed }[]; inFlight: number }
+	| { id: number; op: 'full'; file: File }
+	| { id: number; op: 'cancel' };
+
+/** One file's answer within a batch: its content id and first bytes, or an error. */
+type WireResult = [index: number, casId: Identity['casId'], head: Uint8Array] | [index: number, error: SerializedError];
 
 /** Messages back. */
 export type HasherReply =
-	| { id: number; casId: Identity['casId']; head: Uint8Array }
+	| { id: number; results: WireResult[]; done?: true }
 	| { id: number; hash: string }
 	| { id: number; bytes: number }
 	| { id: number; error: SerializedError };
@@ -33,46 +52,83 @@ interface Pending {
 	resolve: (value: never) => void;
 	reject: (e: unknown) => void;
 	onBytes?: (done: number) => void;
+	onResults?: (results: WireResult[]) => void;
 	worker: Slot;
 }
 
 interface Slot {
 	worker: Worker | null;
 	busy: number;
+	/** Roots this worker holds. */
+	roots: Set<number>;
 }
 
+/** Results a worker gathers before sending them: one message per file cost more than the hash. */
+const RESULTS_PER_MESSAGE = 32;
+
 /**
- * Hashes in a pool of workers, started when first needed. Files go to the least busy worker as
- * File objects (a handle to the bytes, not the bytes), and each worker reads its own.
+ * Hashes in a pool of workers, started when first needed. Work goes to the least busy worker in
+ * batches: files as paths under a folder handle (sent to each worker once) that the worker opens
+ * itself, or as File objects. Kind detection runs here, on the first bytes each file sends back,
+ * so the hashing threads spend nothing on it.
  */
 export class HasherPool implements Hasher {
 	readonly workers: number;
-	readonly parallel: number;
+	readonly batches: number;
+	readonly #perWorker: number;
 	#slots: Slot[];
 	#pending = new Map<number, Pending>();
 	#next = 1;
+	#roots = new WeakMap<FileSystemDirectoryHandle, number>();
+	#nextRoot = 1;
 
 	constructor(private readonly options: HasherPoolOptions) {
 		const cores = typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
 		this.workers = Math.max(1, Math.floor(options.size ?? cores - 1));
-		this.parallel = this.workers * (options.perWorker ?? 16);
-		this.#slots = Array.from({ length: this.workers }, () => ({ worker: null, busy: 0 }));
+		// Two per worker: the next batch is there when one ends.
+		this.batches = this.workers * 2;
+		this.#perWorker = Math.max(1, options.perWorker ?? 16);
+		this.#slots = Array.from({ length: this.workers }, () => ({ worker: null, busy: 0, roots: new Set<number>() }));
 	}
 
-	/**
-	 * The worker reads and hashes; the kind is detected here from the first bytes it sends back,
-	 * so that the hashing thread spends nothing on it (the core thread mostly waits on I/O).
-	 */
-	async identify(file: File, signal?: AbortSignal): Promise<Identity> {
-		const { casId, head } = await this.#send<{ casId: Identity['casId']; head: Uint8Array }>(
-			{ op: 'identify', file },
-			signal
+	async identifyMany(
+		items: readonly IdentifyItem[],
+		each: (index: number, result: IdentifyResult) => void,
+		signal?: AbortSignal
+	): Promise<void> {
+		if (items.length === 0) return;
+		// Kinds are detected as results arrive; the batch ends when the last one is.
+		const detecting: Promise<void>[] = [];
+		const onResults = (results: WireResult[]) => {
+			for (const result of results) {
+				const [index] = result;
+				if (result.length === 2) {
+					each(index, { error: deserializeError(result[1]) });
+					continue;
+				}
+				const [, casId, head] = result;
+				detecting.push(
+					detectKind(head, items[index].indexed.path).then(
+						(kind) => each(index, { identity: { casId, ...kind } }),
+						(e: unknown) => each(index, { error: toVdfsError(e) })
+					)
+				);
+			}
+		};
+		await this.#send<void>(
+			(slot) => ({
+				op: 'identify',
+				items: items.map(({ ref, indexed }) => ({ ref: this.#wire(slot, ref), indexed })),
+				inFlight: this.#perWorker
+			}),
+			signal,
+			{ onResults }
 		);
-		return { casId, ...(await detectKind(head, file.name)) };
+		await Promise.all(detecting);
 	}
 
 	fullHash(file: File, options: HashProgressOptions = {}): Promise<string> {
-		return this.#send<string>({ op: 'full', file }, options.signal, options.onBytes);
+		return this.#send<string>(() => ({ op: 'full', file }), options.signal, { onBytes: options.onBytes });
 	}
 
 	close(): void {
@@ -80,6 +136,7 @@ export class HasherPool implements Hasher {
 			slot.worker?.terminate();
 			slot.worker = null;
 			slot.busy = 0;
+			slot.roots.clear();
 		}
 		for (const pending of this.#pending.values()) {
 			pending.reject(new VdfsError('Cancelled', 'The hasher was stopped.'));
@@ -88,9 +145,11 @@ export class HasherPool implements Hasher {
 	}
 
 	#send<T>(
-		request: { op: 'identify' | 'full'; file: File },
-		signal?: AbortSignal,
-		onBytes?: (done: number) => void
+		request: (
+			slot: Slot
+		) => { op: 'identify'; items: { ref: WireRef; indexed: Indexed }[]; inFlight: number } | { op: 'full'; file: File },
+		signal: AbortSignal | undefined,
+		hooks: Pick<Pending, 'onBytes' | 'onResults'>
 	): Promise<T> {
 		signal?.throwIfAborted();
 		const slot = this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
@@ -113,11 +172,23 @@ export class HasherPool implements Hasher {
 					signal?.removeEventListener('abort', onAbort);
 					reject(e as Error);
 				},
-				onBytes,
+				...hooks,
 				worker: slot
 			});
-			worker.postMessage({ id, ...request } satisfies HasherRequest);
+			worker.postMessage({ id, ...request(slot) } satisfies HasherRequest);
 		});
+	}
+
+	/** A root handle is sent to a worker once; the worker keeps its folder lookups. */
+	#wire(slot: Slot, ref: FileRef): WireRef {
+		if ('file' in ref) return ref;
+		let root = this.#roots.get(ref.root);
+		if (root === undefined) this.#roots.set(ref.root, (root = this.#nextRoot++));
+		if (!slot.roots.has(root)) {
+			slot.worker?.postMessage({ op: 'root', root, handle: ref.root } satisfies HasherRequest);
+			slot.roots.add(root);
+		}
+		return { root, path: ref.path };
 	}
 
 	#start(slot: Slot): Worker {
@@ -125,9 +196,11 @@ export class HasherPool implements Hasher {
 		worker.onmessage = ({ data }: MessageEvent<HasherReply>) => {
 			const pending = this.#pending.get(data.id);
 			if (!pending) return;
-			if ('bytes' in data) pending.onBytes?.(data.bytes);
+			if ('results' in data) {
+				pending.onResults?.(data.results);
+				if (data.done) this.#settle(data.id)?.resolve(undefined as never);
+			} else if ('bytes' in data) pending.onBytes?.(data.bytes);
 			else if ('error' in data) this.#settle(data.id)?.reject(deserializeError(data.error));
-			else if ('casId' in data) this.#settle(data.id)?.resolve({ casId: data.casId, head: data.head } as never);
 			else this.#settle(data.id)?.resolve(data.hash as never);
 		};
 		worker.onerror = (event) => {
@@ -136,6 +209,7 @@ export class HasherPool implements Hasher {
 			event.preventDefault();
 			worker.terminate();
 			slot.worker = null;
+			slot.roots.clear();
 			for (const [id, pending] of [...this.#pending]) {
 				if (pending.worker !== slot) continue;
 				this.#settle(id)?.reject(
@@ -161,7 +235,46 @@ export function serveHasher(scope: {
 	postMessage(message: HasherReply, transfer?: Transferable[]): void;
 }): void {
 	const running = new Map<number, AbortController>();
+	const roots = new Map<number, DirCache>();
+
+	const identify = async (
+		id: number,
+		items: { ref: WireRef; indexed: Indexed }[],
+		inFlight: number,
+		signal: AbortSignal
+	): Promise<void> => {
+		let results: WireResult[] = [];
+		let transfer: Transferable[] = [];
+		const send = (done: boolean) => {
+			scope.postMessage({ id, results, ...(done ? { done: true as const } : {}) }, transfer);
+			results = [];
+			transfer = [];
+		};
+		await eachConcurrently(
+			items.length,
+			inFlight,
+			async (i) => {
+				const { ref, indexed } = items[i];
+				try {
+					const file = await openRef(ref, indexed, (root) => roots.get(root));
+					const { casId, head } = await hashFile(file, indexed.path);
+					results.push([i, casId, head]);
+					transfer.push(head.buffer);
+				} catch (e) {
+					results.push([i, serializeError(e)]);
+				}
+				if (results.length >= RESULTS_PER_MESSAGE) send(false);
+			},
+			signal
+		);
+		send(true);
+	};
+
 	scope.onmessage = ({ data }) => {
+		if (data.op === 'root') {
+			roots.set(data.root, new DirCache(data.handle));
+			return;
+		}
 		if (data.op === 'cancel') {
 			running.get(data.id)?.abort();
 			return;
@@ -171,9 +284,7 @@ export function serveHasher(scope: {
 		const { id } = data;
 		const work =
 			data.op === 'identify'
-				? hashFile(data.file, data.file.name).then(({ casId, head }) =>
-						scope.postMessage({ id, casId, head }, [head.buffer])
-					)
+				? identify(id, data.items, data.inFlight, controller.signal)
 				: fullHashOfFile(data.file, data.file.name, {
 						signal: controller.signal,
 						onBytes: (bytes) => scope.postMessage({ id, bytes })

@@ -1,12 +1,11 @@
 import type { JobProblem, JobProgress } from '../api';
 import { ENTRY_PATH } from '../entries/entries';
-import { VdfsError, toVdfsError } from '../errors';
 import { fsError, type FileSource } from '../fs/source';
 import type { SourceResolver } from '../indexer/index-job';
 import { jobLocation } from '../jobs/jobs';
 import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
-import type { Hasher } from './hasher';
+import type { Hasher, IdentifyItem, IdentifyResult } from './hasher';
 import type { Identity } from './identify';
 
 /** Where a stopped identify job picks up: every file with a row id up to `after` was tried. */
@@ -53,6 +52,12 @@ interface Found extends Identity {
 
 /** Rows read from the index at a time. */
 const PAGE = 2000;
+
+/**
+ * Files handed to the hasher at once. The hasher reads several of them at a time; a job keeps
+ * `hasher.batches` of these in flight.
+ */
+const BATCH = 128;
 
 /**
  * Gives the files of a location that have none a content id, kind and mime type: reads each
@@ -117,51 +122,68 @@ export async function identifyLocation(
 		options.onCheckpoint?.({ after, done: { ...tally } });
 	};
 
-	const identifyOne = async (row: Pending): Promise<void> => {
+	/** Takes the next rows to read, at most `count`. */
+	const take = (count: number): Pending[] => {
+		const rows: Pending[] = [];
+		while (rows.length < count) {
+			const row = next();
+			if (!row) break;
+			rows.push(row);
+		}
+		return rows;
+	};
+
+	const settle = (row: Pending, result: IdentifyResult) => {
+		inFlight.delete(row.id);
 		currentPath = row.path;
-		try {
-			const file = await source.file(row.path).catch((e: unknown) => {
-				throw fsError(e, row.path);
-			});
-			if (file.size !== row.size || file.lastModified !== row.mtime) {
-				throw new VdfsError(
-					'NotReadable',
-					`“${row.path}” changed after it was indexed; it gets its content id after the next rescan.`
-				);
+		if ('identity' in result) {
+			found.push({ ...result.identity, id: row.id, size: row.size, mtime: row.mtime });
+		} else if (!signal.aborted) {
+			const err = result.error;
+			// Losing permission (or the hasher) ends the job; anything else is this file's problem.
+			if (err.code === 'PermissionLost' || err.code === 'QuotaExceeded' || err.code === 'Internal') {
+				stop.abort(err);
+				return;
 			}
-			const identity = await hasher.identify(file, signal);
-			found.push({ ...identity, id: row.id, size: row.size, mtime: row.mtime });
-		} catch (e) {
-			if (signal.aborted) throw e;
-			const err = toVdfsError(e);
-			if (err.code === 'PermissionLost' || err.code === 'QuotaExceeded' || err.code === 'Internal') throw err;
 			options.onProblem?.({ path: row.path, code: err.code, message: err.message });
 		}
+		tally.files++;
+		tally.bytes += row.size;
+		options.onProgress?.({ ...tally, identified: tally.identified + found.length, total, currentPath });
+		if (found.length >= batchSize || Date.now() - lastFlush >= flushEveryMs) flush();
 	};
 
-	const lane = async (): Promise<void> => {
+	/** Feeds the hasher batch after batch until the rows run out. */
+	const feed = async (): Promise<void> => {
 		for (;;) {
 			signal.throwIfAborted();
-			const row = next();
-			if (!row) return;
-			inFlight.add(row.id);
-			try {
-				await identifyOne(row);
-			} finally {
-				inFlight.delete(row.id);
+			const rows = take(BATCH);
+			if (rows.length === 0) return;
+			for (const row of rows) inFlight.add(row.id);
+			const items: IdentifyItem[] = [];
+			const sent: Pending[] = [];
+			for (const row of rows) {
+				// A folder handle lets the hasher open the file in its own thread.
+				if (source.root) {
+					items.push({ ref: { root: source.root, path: row.path }, indexed: row });
+					sent.push(row);
+					continue;
+				}
+				try {
+					items.push({ ref: { file: await source.file(row.path) }, indexed: row });
+					sent.push(row);
+				} catch (e) {
+					settle(row, { error: fsError(e, row.path) });
+				}
 			}
-			tally.files++;
-			tally.bytes += row.size;
-			options.onProgress?.({ ...tally, identified: tally.identified + found.length, total, currentPath });
-			if (found.length >= batchSize || Date.now() - lastFlush >= flushEveryMs) flush();
+			await hasher.identifyMany(items, (i, result) => settle(sent[i], result), signal);
 		}
 	};
 
-	const lanes = Math.max(1, hasher.parallel);
 	try {
 		await Promise.all(
-			Array.from({ length: lanes }, () =>
-				lane().catch((e: unknown) => {
+			Array.from({ length: Math.max(1, hasher.batches) }, () =>
+				feed().catch((e: unknown) => {
 					stop.abort(e);
 					throw e;
 				})
