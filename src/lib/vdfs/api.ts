@@ -93,11 +93,41 @@ export interface BrowseEntry {
 	size: number;
 	mtime: number | null;
 	hidden: boolean;
+	casId: string | null;
+	/** From the content, or (not identified yet) what the name suggests; `folder` for folders. */
+	kind: ContentKind;
+	/** Pixels, for images and videos whose metadata was read. */
+	width: number | null;
+	height: number | null;
+	/** Seconds, for video and audio. */
+	duration: number | null;
+	/** When a photo or video was taken (ms since the epoch), from its metadata. */
+	takenAt: number | null;
+	/** A thumbnail is stored for its content. */
+	thumb: boolean;
+}
+
+/** Orders a folder can be browsed in; folders always come first. */
+export type BrowseSort = 'name' | 'kind' | 'size' | 'mtime' | 'taken';
+
+export interface BrowseOptions {
+	/** First child to return, in the chosen order. @default 0 */
+	offset?: number;
+	/** Children to return, at most 100,000. @default 5000 */
+	limit?: number;
+	/** @default 'name' */
+	sort?: BrowseSort;
+	/** @default false */
+	descending?: boolean;
+	/** `media`: only images and videos (the media view). @default 'all' */
+	only?: 'all' | 'media';
 }
 
 export interface FolderView {
+	/** The window asked for: children `offset` to `offset + entries.length - 1`. */
 	entries: BrowseEntry[];
-	/** Children in all (entries holds at most `limit`). */
+	offset: number;
+	/** Children in all (that the `only` filter keeps). */
 	total: number;
 	/**
 	 * `index`: from the library; `disk`: listed from the file system just now, because the first
@@ -303,7 +333,7 @@ export interface CoreApi {
 	 * A folder to browse, at once: from the index, or from disk while the first index has not
 	 * reached it (sorted folders first, then by name; at most `limit`, default 5,000).
 	 */
-	browseFolder(location: LocationId, dirPath: string, options?: { limit?: number }): Promise<FolderView>;
+	browseFolder(location: LocationId, dirPath: string, options?: BrowseOptions): Promise<FolderView>;
 	/**
 	 * The user opened a location: rescans it when it was last indexed over 15 minutes ago and
 	 * nothing is queued for it. Returns the job queued, if any.

@@ -1,4 +1,5 @@
 import type {
+	BrowseOptions,
 	AddLocationInput,
 	CoreApi,
 	DuplicateOptions,
@@ -23,7 +24,7 @@ import { migrate } from './db/migrate';
 import { NODE_DB, nodeMigrations } from './db/node-schema';
 import type { Sql } from './db/sql';
 import type { DbStorage } from './db/storage';
-import { STALE_AFTER_MS, diskFolder, indexedFolder } from './entries/browse';
+import { STALE_AFTER_MS, browseOptions, diskFolder, indexedFolder } from './entries/browse';
 import { createFolder, folderAt, importFile } from './fs/writes';
 import { folderRowId, listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
@@ -368,8 +369,8 @@ export class Core implements CoreApi {
 		return this.#call(() => listChildren(this.#libraries.require(), location, dirPath, options));
 	}
 
-	async browseFolder(location: LocationId, dirPath: string, options: { limit?: number } = {}): Promise<FolderView> {
-		const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 5000)), 100_000);
+	async browseFolder(location: LocationId, dirPath: string, options: BrowseOptions = {}): Promise<FolderView> {
+		const window = browseOptions(options);
 		// The index's part runs in the call queue; a listing from disk runs outside it, so a big
 		// folder read from disk does not hold up other calls.
 		const plan = await this.#call(() => {
@@ -381,20 +382,20 @@ export class Core implements CoreApi {
 			const dirId = folderRowId(lib, rowId, dirPath);
 			// During the first index a folder's row can exist before its own children are written.
 			const fromIndex = dirId !== undefined && !(indexing && summary.lastIndexedAt === null);
-			const view = fromIndex ? { ...indexedFolder(lib, dirId, limit), from: 'index' as const, indexing } : null;
+			const view = fromIndex ? { ...indexedFolder(lib, dirId, window), from: 'index' as const, indexing } : null;
 			return { summary, view, indexing, dirId, rules: getLocationRules(lib, location) };
 		});
 		if (plan.view) return plan.view;
 		try {
 			const source = await this.#requireRoots().source(plan.summary);
 			const listing = await source.list(dirPath);
-			return { ...diskFolder(dirPath, listing.entries, plan.rules, limit), from: 'disk', indexing: plan.indexing };
+			return { ...diskFolder(dirPath, listing.entries, plan.rules, window), from: 'disk', indexing: plan.indexing };
 		} catch (e) {
 			// Disk unreadable (an import whose files this session no longer holds): what the index has.
 			if (plan.dirId === undefined) throw toVdfsError(e);
 			const dirId = plan.dirId;
 			return this.#call(() => ({
-				...indexedFolder(this.#libraries.require(), dirId, limit),
+				...indexedFolder(this.#libraries.require(), dirId, window),
 				from: 'index' as const,
 				indexing: plan.indexing
 			}));

@@ -162,5 +162,19 @@ export const libraryMigrations: readonly Migration[] = [
 			ALTER TABLE entry ADD COLUMN full_hash TEXT;
 			CREATE INDEX entry_unidentified ON entry(location_id, id)
 				WHERE cas_id IS NULL AND is_dir = 0 AND size > 0;
+		`),
+	// 5: media facts on content (issue 5), read once per content id and shared by every copy:
+	// pixels, seconds, when it was taken, and the rest of its metadata as JSON (camera, lens,
+	// exposure, GPS, orientation). media_state: 0 not read yet, 1 read, 2 unreadable. thumb: 0
+	// none yet, 1 stored in OPFS under the content id, 2 none can be made (the kind icon shows).
+	(sql) =>
+		sql.exec(`
+			ALTER TABLE content ADD COLUMN width INTEGER;
+			ALTER TABLE content ADD COLUMN height INTEGER;
+			ALTER TABLE content ADD COLUMN duration REAL;
+			ALTER TABLE content ADD COLUMN taken_at INTEGER;
+			ALTER TABLE content ADD COLUMN media TEXT;
+			ALTER TABLE content ADD COLUMN media_state INTEGER NOT NULL DEFAULT 0;
+			ALTER TABLE content ADD COLUMN thumb INTEGER NOT NULL DEFAULT 0;
 		`)
 ];

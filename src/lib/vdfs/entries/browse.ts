@@ -1,5 +1,6 @@
-import type { BrowseEntry, FolderView } from '../api';
+import type { BrowseEntry, BrowseOptions, BrowseSort, ContentKind, FolderView } from '../api';
 import type { SourceEntry } from '../fs/source';
+import { kindFromExtension } from '../identity/kind';
 import { isExcluded, type IndexerRules } from '../indexer/rules';
 import type { OpenLibrary } from '../library/library';
 import { childPath } from '../fs/source';
@@ -8,40 +9,132 @@ import { extensionOf, isHiddenName } from './paths';
 /** A location opened this long after its last index is rescanned (see CoreApi.openLocation). */
 export const STALE_AFTER_MS = 15 * 60_000;
 
-/** A folder's children from the index: folders first, then by name. */
-export function indexedFolder(lib: OpenLibrary, dirId: number, limit: number): Pick<FolderView, 'entries' | 'total'> {
-	const entries = lib.sql.json<BrowseEntry>(
-		`SELECT json_group_array(json_object('id', uuid, 'name', name, 'extension', extension,
-			'isDir', json(iif(is_dir, 'true', 'false')), 'size', size, 'mtime', mtime,
-			'hidden', json(iif(hidden, 'true', 'false'))) ORDER BY is_dir DESC, name)
-		FROM (SELECT * FROM entry WHERE parent_id = ? ORDER BY is_dir DESC, name LIMIT ?)`,
-		[dirId, limit]
+/** Rows one browse call returns at most: a view asks for the window it shows. */
+export const BROWSE_LIMIT_MAX = 100_000;
+
+/** The kinds the media view shows. */
+export const MEDIA_KINDS: readonly ContentKind[] = ['image', 'video'];
+
+type Window = Pick<FolderView, 'entries' | 'total' | 'offset'>;
+
+/**
+ * The ORDER BY of each sort, after "folders first". Names compare without case (as file managers
+ * do), and every key falls back to the name, so equal keys keep a stable order across windows.
+ */
+function orderBy(sort: BrowseSort, descending: boolean): string {
+	const dir = descending ? 'DESC' : 'ASC';
+	const name = `e.name COLLATE NOCASE ${dir}, e.name ${dir}`;
+	switch (sort) {
+		case 'name':
+			return name;
+		case 'kind':
+			// Files not identified yet sort after the rest, by extension.
+			return `coalesce(c.kind, '~') ${dir}, e.extension COLLATE NOCASE ${dir}, ${name}`;
+		case 'size':
+			return `e.size ${dir}, ${name}`;
+		case 'mtime':
+			return `e.mtime ${dir} NULLS LAST, ${name}`;
+		case 'taken':
+			return `c.taken_at ${dir} NULLS LAST, e.mtime ${dir} NULLS LAST, ${name}`;
+	}
+}
+
+/** A window of a folder's children from the index: folders first, then in the chosen order. */
+export function indexedFolder(lib: OpenLibrary, dirId: number, options: Required<BrowseOptions>): Window {
+	const media = options.only === 'media';
+	const filter = media ? `AND e.is_dir = 0 AND c.kind IN (${MEDIA_KINDS.map((k) => `'${k}'`).join(', ')})` : '';
+	// Rows are made in the ordered, limited subquery, whose order the aggregate keeps.
+	const rows = lib.sql.json<BrowseEntry & { kind: ContentKind | null }>(
+		`SELECT json_group_array(json(j)) FROM (
+			SELECT json_object('id', e.uuid, 'name', e.name, 'extension', e.extension,
+				'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime,
+				'hidden', json(iif(e.hidden, 'true', 'false')), 'casId', e.cas_id, 'kind', c.kind,
+				'width', c.width, 'height', c.height, 'duration', c.duration, 'takenAt', c.taken_at,
+				'thumb', json(iif(c.thumb = 1, 'true', 'false'))) AS j
+			FROM entry e LEFT JOIN content c ON c.cas_id = e.cas_id
+			WHERE e.parent_id = ?1 ${filter}
+			ORDER BY e.is_dir DESC, ${orderBy(options.sort, options.descending)} LIMIT ?2 OFFSET ?3)`,
+		[dirId, options.limit, options.offset]
 	);
-	const total = lib.sql.value<number>('SELECT count(*) FROM entry WHERE parent_id = ?', [dirId]) ?? 0;
-	return { entries, total };
+	const total = media
+		? (lib.sql.value<number>(
+				`SELECT count(*) FROM entry e JOIN content c ON c.cas_id = e.cas_id WHERE e.parent_id = ? ${filter}`,
+				[dirId]
+			) ?? 0)
+		: (lib.sql.value<number>('SELECT count(*) FROM entry WHERE parent_id = ?', [dirId]) ?? 0);
+	return { entries: rows.map(withKind), total, offset: options.offset };
+}
+
+/** A file not identified yet shows the kind its name suggests. */
+function withKind(row: BrowseEntry & { kind: ContentKind | null }): BrowseEntry {
+	const kind = row.isDir ? 'folder' : (row.kind ?? kindFromExtension(row.extension).kind);
+	return { ...row, kind };
 }
 
 /**
- * A folder's children as listed from disk, with the location's rules applied (all but
- * .gitignore files, which only the indexer reads): folders first, then by name.
+ * A window of a folder's children as listed from disk, with the location's rules applied (all
+ * but .gitignore files, which only the indexer reads): folders first, in the chosen order.
+ * Nothing is known of their content yet: kinds come from names.
  */
 export function diskFolder(
 	dirPath: string,
 	listed: readonly SourceEntry[],
 	rules: IndexerRules,
-	limit: number
-): Pick<FolderView, 'entries' | 'total'> {
-	const kept = listed
+	options: Required<BrowseOptions>
+): Window {
+	let kept = listed
 		.filter((e) => !isExcluded(rules, [], childPath(dirPath, e.name), e.name, e.isDir))
-		.sort((a, b) => Number(b.isDir) - Number(a.isDir) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-	const entries = kept.slice(0, limit).map((e): BrowseEntry => ({
-		id: null,
-		name: e.name,
-		extension: e.isDir ? '' : extensionOf(e.name),
-		isDir: e.isDir,
-		size: e.size,
-		mtime: e.isDir ? null : e.mtime,
-		hidden: isHiddenName(e.name)
-	}));
-	return { entries, total: kept.length };
+		.map(
+			(e): BrowseEntry => ({
+				id: null,
+				name: e.name,
+				extension: e.isDir ? '' : extensionOf(e.name),
+				isDir: e.isDir,
+				size: e.size,
+				mtime: e.isDir ? null : e.mtime,
+				hidden: isHiddenName(e.name),
+				casId: null,
+				kind: e.isDir ? 'folder' : kindFromExtension(extensionOf(e.name)).kind,
+				width: null,
+				height: null,
+				duration: null,
+				takenAt: null,
+				thumb: false
+			})
+		);
+	if (options.only === 'media') kept = kept.filter((e) => MEDIA_KINDS.includes(e.kind));
+	const sign = options.descending ? -1 : 1;
+	const byName = (a: BrowseEntry, b: BrowseEntry) =>
+		a.name.toLowerCase() < b.name.toLowerCase()
+			? -1
+			: a.name.toLowerCase() > b.name.toLowerCase()
+				? 1
+				: a.name < b.name
+					? -1
+					: a.name > b.name
+						? 1
+						: 0;
+	const key = (e: BrowseEntry): number | string =>
+		options.sort === 'size' ? e.size : options.sort === 'mtime' || options.sort === 'taken' ? (e.mtime ?? 0) : e.kind;
+	kept.sort((a, b) => {
+		if (a.isDir !== b.isDir) return a.isDir ? -1 : 1;
+		if (options.sort !== 'name') {
+			const [ka, kb] = [key(a), key(b)];
+			if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
+		}
+		return byName(a, b) * sign;
+	});
+	return { entries: kept.slice(options.offset, options.offset + options.limit), total: kept.length, offset: options.offset };
+}
+
+/** Browse options with their defaults, bounded. */
+export function browseOptions(options: BrowseOptions = {}): Required<BrowseOptions> {
+	const sorts: BrowseSort[] = ['name', 'kind', 'size', 'mtime', 'taken'];
+	return {
+		offset: Math.max(0, Math.floor(options.offset ?? 0)),
+		limit: Math.min(Math.max(1, Math.floor(options.limit ?? 5000)), BROWSE_LIMIT_MAX),
+		sort: sorts.includes(options.sort as BrowseSort) ? (options.sort as BrowseSort) : 'name',
+		descending: options.descending === true,
+		only: options.only === 'media' ? 'media' : 'all'
+	};
 }

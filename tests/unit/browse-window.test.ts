@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { BrowseOptions, LocationId } from '../../src/lib/vdfs/api';
+import type { Core } from '../../src/lib/vdfs/core';
+import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
+import { heldLocation, libraryWithSource, waitForJobs } from './helpers';
+
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1]);
+const png = (mtime: number, pad = 0) => {
+	const bytes = new Uint8Array(PNG.length + pad);
+	bytes.set(PNG);
+	bytes[bytes.length - 1] = pad;
+	return { size: bytes.length, mtime, bytes };
+};
+const text = (s: string, mtime: number) => {
+	const bytes = new TextEncoder().encode(s);
+	return { size: bytes.length, mtime, bytes };
+};
+
+/** A folder whose names, sizes, dates and kinds each sort differently. */
+const TREE: MemoryTree = {
+	'b.txt': text('bb', 300),
+	'A.txt': text('a', 100),
+	'c.png': png(200, 40),
+	'd.png': png(400, 1),
+	'e.md': text('eeee', 250),
+	Zeta: {},
+	alpha: {}
+};
+
+async function indexed(tree: MemoryTree) {
+	const { core, id, add } = await libraryWithSource(tree);
+	await add();
+	await waitForJobs(core, (js) => js.length >= 2 && js.every((j) => j.state === 'done'), 10_000, ['index', 'identify']);
+	return { core, id };
+}
+
+const names = async (core: Core, id: LocationId, options: BrowseOptions) =>
+	(await core.browseFolder(id, '', options)).entries.map((e) => e.name);
+
+describe('browsing a folder', () => {
+	it('lists folders first, then sorts by name without case, by size, kind or date, either way', async () => {
+		const { core, id } = await indexed(TREE);
+		expect(await names(core, id, {})).toEqual(['alpha', 'Zeta', 'A.txt', 'b.txt', 'c.png', 'd.png', 'e.md']);
+		expect(await names(core, id, { descending: true })).toEqual([
+			'Zeta',
+			'alpha',
+			'e.md',
+			'd.png',
+			'c.png',
+			'b.txt',
+			'A.txt'
+		]);
+		expect(await names(core, id, { sort: 'size', descending: true })).toEqual([
+			'Zeta',
+			'alpha',
+			'c.png',
+			'd.png',
+			'e.md',
+			'b.txt',
+			'A.txt'
+		]);
+		expect(await names(core, id, { sort: 'mtime' })).toEqual([
+			'alpha',
+			'Zeta',
+			'A.txt',
+			'c.png',
+			'e.md',
+			'b.txt',
+			'd.png'
+		]);
+		// image < text; among texts, by extension (md < txt), then name.
+		expect(await names(core, id, { sort: 'kind' })).toEqual([
+			'alpha',
+			'Zeta',
+			'c.png',
+			'd.png',
+			'e.md',
+			'A.txt',
+			'b.txt'
+		]);
+		const view = await core.browseFolder(id, '', {});
+		expect(view.entries.find((e) => e.name === 'c.png')).toMatchObject({ kind: 'image', thumb: false, takenAt: null });
+		expect(view.entries.find((e) => e.name === 'alpha')).toMatchObject({ kind: 'folder', isDir: true });
+	});
+
+	it('returns windows that join up into the whole listing, with the total of the folder', async () => {
+		const tree: MemoryTree = {};
+		for (let i = 0; i < 250; i++) tree[`f${String(i).padStart(3, '0')}.txt`] = text('x'.repeat(i % 7), i);
+		const { core, id } = await indexed(tree);
+		for (const sort of ['name', 'size', 'mtime', 'kind'] as const) {
+			const whole = (await core.browseFolder(id, '', { sort, limit: 1000 })).entries.map((e) => e.name);
+			const joined: string[] = [];
+			for (let offset = 0; offset < 250; offset += 64) {
+				const view = await core.browseFolder(id, '', { sort, offset, limit: 64 });
+				expect(view).toMatchObject({ offset, total: 250 });
+				joined.push(...view.entries.map((e) => e.name));
+			}
+			expect(joined).toEqual(whole);
+			expect(new Set(joined).size).toBe(250);
+		}
+	});
+
+	it('keeps only images and videos for the media view', async () => {
+		const { core, id } = await indexed(TREE);
+		const view = await core.browseFolder(id, '', { only: 'media' });
+		expect(view.entries.map((e) => e.name)).toEqual(['c.png', 'd.png']);
+		expect(view.total).toBe(2);
+	});
+
+	it('sorts and windows a folder listed from disk before the first index reaches it', async () => {
+		const { core, id, release } = await heldLocation({ held: {}, ...TREE }, 'held');
+		try {
+			const view = await core.browseFolder(id, '', { sort: 'size', descending: true, offset: 1, limit: 4 });
+			expect(view.from).toBe('disk');
+			expect(view.total).toBe(8);
+			expect(view.entries.map((e) => e.name)).toEqual(['held', 'alpha', 'c.png', 'd.png']);
+			expect(view.entries[2]).toMatchObject({ kind: 'image', id: null });
+		} finally {
+			release();
+		}
+	});
+});
