@@ -35,9 +35,9 @@ test('a folder opens at once from disk while the first index runs, then from the
 	await expect(page.getByTestId('folder-status')).toHaveAttribute('data-from', 'index', { timeout: 180_000 });
 	await expect(page.locator('[data-testid=folder-entry][data-name="bottom.txt"]')).toBeVisible();
 
-	// Breadcrumbs lead back up; folders open by click.
+	// Breadcrumbs lead back up; folders open by double-click.
 	await page.getByTestId('crumb').first().click();
-	await page.locator('[data-testid=folder-entry][data-name="odd names ✓"] a').click();
+	await page.locator('[data-testid=folder-entry][data-name="odd names ✓"]').dblclick();
 	await expect(page.locator('[data-testid=folder-entry][data-name="🚀 launch 🌍.md"]')).toBeVisible();
 	await page.screenshot({ path: test.info().outputPath('folder.png') });
 });
@@ -89,10 +89,12 @@ test('a folder of 100,000 files is indexed with memory to spare and opens at onc
 	await expect(location.getByTestId('location-bytes')).toHaveAttribute('title', `${totals.bytes} bytes`);
 
 	await location.getByTestId('open-location').click();
-	await page.locator('[data-testid=folder-entry][data-name="folder 0"] a').click();
+	await page.locator('[data-testid=folder-entry][data-name="folder 0"]').dblclick();
 	await expect(page.getByTestId('folder-status')).toContainText('100,000 items');
-	await expect(page.getByTestId('folder-status')).toContainText('showing the first 5,000');
-	await expect(page.getByTestId('folder-entry')).toHaveCount(5000);
+	// Only what is in view is rendered; End reaches the last of them.
+	expect(await page.getByTestId('folder-entry').count()).toBeLessThan(300);
+	await page.getByTestId('explorer-scroller').press('End');
+	await expect(page.locator('[data-testid=folder-entry][data-name="file-99999.txt"]')).toBeVisible();
 	const search = await page.evaluate(async () =>
 		(await window.orrery!.searchNames('file-99999.txt')).map((e) => e.name)
 	);

@@ -124,7 +124,7 @@ test('the file details show the kind, the Spacedrive-compatible content id and a
 	await addTreeAsLocation(page, 'details', 'Details');
 
 	await page.getByTestId('open-location').click();
-	await page.locator('[data-testid=folder-entry][data-name="notes.txt"]').getByTestId('entry-open').click();
+	await page.locator('[data-testid=folder-entry][data-name="notes.txt"]').click();
 	const details = page.getByTestId('file-details');
 	// DESIGN.md §3's vector, computed here by hash-wasm in a hasher worker.
 	await expect(details.getByTestId('detail-cas')).toHaveText('4d70ca83d92fed8e');
@@ -136,7 +136,7 @@ test('the file details show the kind, the Spacedrive-compatible content id and a
 	);
 	await expect(details).toContainText('2 files with this content');
 
-	await page.locator('[data-testid=folder-entry][data-name="photos"]').getByRole('link').click();
-	await page.locator('[data-testid=folder-entry][data-name="photo.jpg"]').getByTestId('entry-open').click();
+	await page.locator('[data-testid=folder-entry][data-name="photos"]').dblclick();
+	await page.locator('[data-testid=folder-entry][data-name="photo.jpg"]').click();
 	await expect(details.getByTestId('detail-kind')).toHaveText('image (image/jpeg)');
 });

@@ -145,7 +145,7 @@ test('storage on this device is a location Orrery keeps in OPFS', async ({ page 
 	await expect(page.getByTestId('toast').filter({ hasText: 'names cannot contain /' })).toBeVisible();
 	await page.getByLabel('New folder name').fill('Photos 📷');
 	await page.getByTestId('new-folder').click();
-	await page.locator('[data-testid=folder-entry][data-name="Photos 📷"] a').click();
+	await page.locator('[data-testid=folder-entry][data-name="Photos 📷"]').dblclick();
 	const files = [
 		{ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
 		{ name: 'b.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(3000, 7) }

@@ -51,8 +51,8 @@ describe('browsing a folder', () => {
 			'A.txt'
 		]);
 		expect(await names(core, id, { sort: 'size', descending: true })).toEqual([
-			'Zeta',
 			'alpha',
+			'Zeta',
 			'c.png',
 			'd.png',
 			'e.md',
@@ -113,7 +113,7 @@ describe('browsing a folder', () => {
 			const view = await core.browseFolder(id, '', { sort: 'size', descending: true, offset: 1, limit: 4 });
 			expect(view.from).toBe('disk');
 			expect(view.total).toBe(8);
-			expect(view.entries.map((e) => e.name)).toEqual(['held', 'alpha', 'c.png', 'd.png']);
+			expect(view.entries.map((e) => e.name)).toEqual(['held', 'Zeta', 'c.png', 'd.png']);
 			expect(view.entries[2]).toMatchObject({ kind: 'image', id: null });
 		} finally {
 			release();

@@ -19,14 +19,15 @@ type Window = Pick<FolderView, 'entries' | 'total' | 'offset'>;
 
 /**
  * The ORDER BY of each sort, after "folders first". Names compare without case (as file managers
- * do), and every key falls back to the name, so equal keys keep a stable order across windows.
+ * do), and every key falls back to the name, A to Z, so equal keys keep a stable order across
+ * windows and read alphabetically whichever way the key runs.
  */
 function orderBy(sort: BrowseSort, descending: boolean): string {
 	const dir = descending ? 'DESC' : 'ASC';
-	const name = `e.name COLLATE NOCASE ${dir}, e.name ${dir}`;
+	const name = `e.name COLLATE NOCASE ASC, e.name ASC`;
 	switch (sort) {
 		case 'name':
-			return name;
+			return `e.name COLLATE NOCASE ${dir}, e.name ${dir}`;
 		case 'kind':
 			// Files not identified yet sort after the rest, by extension.
 			return `coalesce(c.kind, '~') ${dir}, e.extension COLLATE NOCASE ${dir}, ${name}`;
@@ -84,24 +85,22 @@ export function diskFolder(
 ): Window {
 	let kept = listed
 		.filter((e) => !isExcluded(rules, [], childPath(dirPath, e.name), e.name, e.isDir))
-		.map(
-			(e): BrowseEntry => ({
-				id: null,
-				name: e.name,
-				extension: e.isDir ? '' : extensionOf(e.name),
-				isDir: e.isDir,
-				size: e.size,
-				mtime: e.isDir ? null : e.mtime,
-				hidden: isHiddenName(e.name),
-				casId: null,
-				kind: e.isDir ? 'folder' : kindFromExtension(extensionOf(e.name)).kind,
-				width: null,
-				height: null,
-				duration: null,
-				takenAt: null,
-				thumb: false
-			})
-		);
+		.map((e): BrowseEntry => ({
+			id: null,
+			name: e.name,
+			extension: e.isDir ? '' : extensionOf(e.name),
+			isDir: e.isDir,
+			size: e.size,
+			mtime: e.isDir ? null : e.mtime,
+			hidden: isHiddenName(e.name),
+			casId: null,
+			kind: e.isDir ? 'folder' : kindFromExtension(extensionOf(e.name)).kind,
+			width: null,
+			height: null,
+			duration: null,
+			takenAt: null,
+			thumb: false
+		}));
 	if (options.only === 'media') kept = kept.filter((e) => MEDIA_KINDS.includes(e.kind));
 	const sign = options.descending ? -1 : 1;
 	const byName = (a: BrowseEntry, b: BrowseEntry) =>
@@ -118,13 +117,16 @@ export function diskFolder(
 		options.sort === 'size' ? e.size : options.sort === 'mtime' || options.sort === 'taken' ? (e.mtime ?? 0) : e.kind;
 	kept.sort((a, b) => {
 		if (a.isDir !== b.isDir) return a.isDir ? -1 : 1;
-		if (options.sort !== 'name') {
-			const [ka, kb] = [key(a), key(b)];
-			if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
-		}
-		return byName(a, b) * sign;
+		if (options.sort === 'name') return byName(a, b) * sign;
+		const [ka, kb] = [key(a), key(b)];
+		if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
+		return byName(a, b);
 	});
-	return { entries: kept.slice(options.offset, options.offset + options.limit), total: kept.length, offset: options.offset };
+	return {
+		entries: kept.slice(options.offset, options.offset + options.limit),
+		total: kept.length,
+		offset: options.offset
+	};
 }
 
 /** Browse options with their defaults, bounded. */

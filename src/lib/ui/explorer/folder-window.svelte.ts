@@ -1,0 +1,104 @@
+import type { BrowseEntry, BrowseOptions, FolderView, LocationId } from '$lib/vdfs/api';
+import { coreStore } from '../app/core.svelte';
+
+/** Entries fetched per call. */
+export const PAGE = 200;
+/** Pages kept; the rest are fetched again when scrolled back to. */
+const KEEP_PAGES = 24;
+
+/**
+ * A folder's children as a long list of which only the pages in view are fetched: entry(i)
+ * returns what is loaded (or undefined, and asks for its page). reload() fetches the kept
+ * pages again after a change; the old rows stay on screen until the new ones arrive.
+ */
+export class FolderWindow {
+	total = $state(0);
+	from = $state<FolderView['from']>('index');
+	indexing = $state(false);
+	/** The first page came in. */
+	ready = $state(false);
+	error = $state<{ code: string; message: string } | null>(null);
+	/** Bumped when a page arrives: readers of entry() re-run. */
+	#version = $state(0);
+	// Plain collections on purpose: #version is the one signal, bumped once per page.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#pages = new Map<number, BrowseEntry[]>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#loading = new Set<number>();
+	#generation = 0;
+
+	constructor(
+		readonly location: LocationId,
+		readonly path: string,
+		readonly options: Pick<BrowseOptions, 'sort' | 'descending' | 'only'>
+	) {
+		void this.#load(0, this.#generation);
+	}
+
+	entry(index: number): BrowseEntry | undefined {
+		void this.#version;
+		const page = Math.floor(index / PAGE);
+		const rows = this.#pages.get(page);
+		if (!rows) {
+			this.#want(page);
+			return undefined;
+		}
+		// Most recently used last, so the oldest pages are dropped first.
+		this.#pages.delete(page);
+		this.#pages.set(page, rows);
+		return rows[index - page * PAGE];
+	}
+
+	/** Entries loaded, in order, with their indexes (for type-to-find and selection). */
+	loaded(): [number, BrowseEntry][] {
+		void this.#version;
+		const out: [number, BrowseEntry][] = [];
+		for (const [page, rows] of [...this.#pages].sort((a, b) => a[0] - b[0])) {
+			rows.forEach((row, i) => out.push([page * PAGE + i, row]));
+		}
+		return out;
+	}
+
+	/** Fetches the kept pages again (the folder changed). */
+	reload(): void {
+		const generation = ++this.#generation;
+		this.#loading.clear();
+		const pages = this.#pages.size > 0 ? [...this.#pages.keys()] : [0];
+		for (const page of pages) void this.#load(page, generation);
+	}
+
+	#want(page: number): void {
+		if (this.#loading.has(page)) return;
+		this.#loading.add(page);
+		// Not during render: the fetch starts once the current update is done.
+		queueMicrotask(() => void this.#load(page, this.#generation));
+	}
+
+	async #load(page: number, generation: number): Promise<void> {
+		this.#loading.add(page);
+		try {
+			const view = await coreStore.api.browseFolder(this.location, this.path, {
+				...this.options,
+				offset: page * PAGE,
+				limit: PAGE
+			});
+			if (generation !== this.#generation) return;
+			this.#pages.set(page, view.entries);
+			while (this.#pages.size > KEEP_PAGES) this.#pages.delete(this.#pages.keys().next().value as number);
+			this.total = view.total;
+			this.from = view.from;
+			this.indexing = view.indexing;
+			this.error = null;
+			this.ready = true;
+		} catch (e) {
+			if (generation !== this.#generation) return;
+			this.error = {
+				code: (e as { code?: string }).code ?? 'Internal',
+				message: e instanceof Error ? e.message : String(e)
+			};
+		} finally {
+			if (generation === this.#generation) this.#loading.delete(page);
+			this.#version++;
+		}
+	}
+}

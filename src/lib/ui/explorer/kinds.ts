@@ -1,0 +1,25 @@
+import type { BrowseEntry, ContentKind } from '$lib/vdfs/api';
+
+export const KIND_LABEL: Record<ContentKind, string> = {
+	folder: 'Folder',
+	image: 'Image',
+	video: 'Video',
+	audio: 'Audio',
+	document: 'Document',
+	text: 'Text',
+	code: 'Code',
+	archive: 'Archive',
+	font: 'Font',
+	executable: 'Program',
+	unknown: 'File'
+};
+
+export function kindLabel(entry: BrowseEntry): string {
+	const label = KIND_LABEL[entry.kind];
+	return entry.kind === 'unknown' && entry.extension ? `${entry.extension.toUpperCase()} file` : label;
+}
+
+export function formatDate(ms: number | null): string {
+	if (ms === null || ms === 0) return '';
+	return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,0 +1,60 @@
+import { SvelteSet } from 'svelte/reactivity';
+
+/**
+ * What is selected in a view, by name (unique in a folder, and known for entries listed from
+ * disk before they have ids), with the focused row and the anchor of shift-ranges.
+ */
+export class Selection {
+	names = new SvelteSet<string>();
+	/** The row keyboard moves start from (-1: none). */
+	focus = $state(-1);
+	/** Where a shift-range starts. */
+	anchor = $state(-1);
+	/** Ctrl/Cmd+A: everything in the place, loaded or not. */
+	all = $state(false);
+
+	has(name: string): boolean {
+		return this.all || this.names.has(name);
+	}
+
+	get size(): number {
+		return this.names.size;
+	}
+
+	clear(): void {
+		this.names.clear();
+		this.all = false;
+	}
+
+	/** Only this row. */
+	only(index: number, name: string): void {
+		this.clear();
+		this.names.add(name);
+		this.focus = index;
+		this.anchor = index;
+	}
+
+	toggle(index: number, name: string): void {
+		if (this.all) this.all = false;
+		if (this.names.has(name)) this.names.delete(name);
+		else this.names.add(name);
+		this.focus = index;
+		this.anchor = index;
+	}
+
+	/** The rows from the anchor to `index`, named by `nameAt` (rows not loaded are skipped). */
+	range(index: number, nameAt: (i: number) => string | undefined): void {
+		const from = this.anchor < 0 ? index : this.anchor;
+		this.names.clear();
+		this.all = false;
+		for (let i = Math.min(from, index); i <= Math.max(from, index); i++) {
+			const name = nameAt(i);
+			if (name !== undefined) this.names.add(name);
+		}
+		this.focus = index;
+	}
+
+	selectAll(): void {
+		this.all = true;
+	}
+}

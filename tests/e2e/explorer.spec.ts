@@ -1,0 +1,105 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createLibraryFromUi, openApp } from './helpers';
+import { makeTree, pickerReturns } from './tree';
+
+/** Adds the OPFS folder `root` as a location through the UI and waits for its index and ids. */
+async function addLocation(page: Page, root: string, files: number): Promise<void> {
+	await page.goto('/locations');
+	await page.getByTestId('add-folder').click();
+	const location = page.locator(`[data-testid=location][data-name="${root}"]`);
+	await expect(location.getByTestId('location-files')).toHaveText(`${files.toLocaleString('en-US')} files`, {
+		timeout: 240_000
+	});
+	await location.getByTestId('open-location').click();
+}
+
+const entry = (page: Page, name: string) => page.locator(`[data-testid=folder-entry][data-name="${name}"]`);
+
+test('a folder of 20,000 entries opens, scrolls to the end in every view, and sorts by a column', async ({ page }) => {
+	test.setTimeout(420_000);
+	await pickerReturns(page, 'big');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Big');
+	await makeTree(page, { root: 'big', dirs: 1, perDir: 20_000 });
+	await addLocation(page, 'big', 20_000);
+	await entry(page, 'folder 0').dblclick();
+	await expect(page).toHaveURL(/path=folder%200/);
+	await expect(page.getByTestId('folder-status')).toContainText('20,000 items');
+	const scroller = page.getByTestId('explorer-scroller');
+
+	for (const view of ['list', 'grid'] as const) {
+		await page.getByTestId(`view-${view}`).click();
+		await expect(page.getByTestId('folder-browser')).toHaveAttribute('data-view', view);
+		await expect(entry(page, 'file-0.txt')).toBeVisible();
+		// Virtualized: a few screens' worth of elements, not 20,000.
+		expect(await page.getByTestId('folder-entry').count()).toBeLessThan(300);
+		await page.screenshot({ path: test.info().outputPath(`explorer-${view}.png`) });
+		// Scrolled to the bottom by the wheel, in steps, as a person would fling it.
+		for (let i = 0; i < 40; i++) await scroller.evaluate((el) => el.scrollBy(0, el.scrollHeight / 30));
+		await expect(entry(page, 'file-9999.txt')).toBeVisible();
+		expect(await scroller.evaluate((el) => Math.abs(el.scrollHeight - el.clientHeight - el.scrollTop) < 2)).toBe(true);
+		await scroller.evaluate((el) => el.scrollTo(0, 0));
+		await expect(entry(page, 'file-0.txt')).toBeVisible();
+	}
+
+	// Sizes are (f % 97) bytes: sorted by size, descending, the 96-byte files come first, A to Z.
+	const largest = Array.from({ length: 20_000 }, (_, f) => f)
+		.filter((f) => f % 97 === 96)
+		.map((f) => `file-${f}.txt`)
+		.sort()[0];
+	await page.getByTestId('view-list').click();
+	await page.getByTestId('sort-size').click();
+	await page.getByTestId('sort-size').click();
+	await expect(page.locator('[role=columnheader][aria-sort=descending]')).toContainText('Size');
+	const first = page.locator('[data-testid=folder-entry][data-index="0"]');
+	await expect(first).toHaveAttribute('data-name', largest);
+	// The view and the order are remembered for this folder.
+	await page.reload();
+	await expect(page.getByTestId('folder-browser')).toHaveAttribute('data-view', 'list');
+	await expect(page.locator('[data-testid=folder-entry][data-index="0"]')).toHaveAttribute('data-name', largest);
+});
+
+test('the keyboard selects, opens a folder, goes back up, and finds by typing', async ({ page }) => {
+	test.setTimeout(180_000);
+	await pickerReturns(page, 'keys');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Keys');
+	await makeTree(page, { root: 'keys', dirs: 3, perDir: 12 });
+	await addLocation(page, 'keys', 36);
+	await page.getByTestId('view-list').click();
+	const list = page.getByTestId('explorer-scroller');
+	await expect(list).toBeFocused();
+
+	// Down twice: the second folder; Enter opens it.
+	await list.press('ArrowDown');
+	await expect(entry(page, 'folder 0')).toHaveAttribute('aria-selected', 'true');
+	await list.press('ArrowDown');
+	await expect(entry(page, 'folder 1')).toHaveAttribute('aria-selected', 'true');
+	await list.press('Enter');
+	await expect(page).toHaveURL(/path=folder%201$/);
+	await expect(page.getByTestId('folder-status')).toContainText('12 items');
+
+	// Shift+Down extends the selection; Ctrl+A selects everything.
+	await page.getByTestId('explorer-scroller').press('Home');
+	await page.getByTestId('explorer-scroller').press('Shift+ArrowDown');
+	await page.getByTestId('explorer-scroller').press('Shift+ArrowDown');
+	await expect(page.getByTestId('selection-count')).toHaveText('· 3 selected');
+	await page.getByTestId('explorer-scroller').press('Control+a');
+	await expect(page.getByTestId('selection-count')).toHaveText('· all selected');
+
+	// Typing a name's start moves to it.
+	await page.getByTestId('explorer-scroller').press('Escape');
+	await page.getByTestId('explorer-scroller').pressSequentially('file-7');
+	await expect(entry(page, 'file-7.txt')).toHaveAttribute('aria-selected', 'true');
+	await expect(page.getByTestId('file-details')).toContainText('file-7.txt');
+
+	// Backspace goes up; the browser's Back returns, Forward goes again.
+	await page.getByTestId('explorer-scroller').press('Backspace');
+	await expect(page).not.toHaveURL(/path=/);
+	await expect(entry(page, 'folder 2')).toBeVisible();
+	await page.goBack();
+	await expect(page).toHaveURL(/path=folder%201$/);
+	await expect(entry(page, 'file-11.txt')).toBeVisible();
+	await page.getByTestId('explorer-scroller').press('Alt+ArrowUp');
+	await expect(page).not.toHaveURL(/path=/);
+});
