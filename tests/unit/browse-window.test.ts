@@ -120,3 +120,17 @@ describe('browsing a folder', () => {
 		}
 	});
 });
+
+describe('type-to-find', () => {
+	it('says where the first name with a prefix stands in the current order, in any case', async () => {
+		const { core, id } = await indexed(TREE);
+		expect(await core.locateInFolder(id, '', 'z')).toBe(1);
+		expect(await core.locateInFolder(id, '', 'B')).toBe(3);
+		expect(await core.locateInFolder(id, '', 'b', { sort: 'size', descending: true })).toBe(5);
+		expect(await core.locateInFolder(id, '', 'c', { only: 'media' })).toBe(0);
+		expect(await core.locateInFolder(id, '', 'nothing')).toBeNull();
+		// LIKE's wildcards are plain characters here.
+		expect(await core.locateInFolder(id, '', '%')).toBeNull();
+		expect(await core.locateInFolder(id, '', '_')).toBeNull();
+	});
+});

@@ -335,6 +335,16 @@ export interface CoreApi {
 	 */
 	browseFolder(location: LocationId, dirPath: string, options?: BrowseOptions): Promise<FolderView>;
 	/**
+	 * Type-to-find: the position, in the order `options` give, of the first child whose name
+	 * starts with `prefix` (ASCII letters in any case); null if none does.
+	 */
+	locateInFolder(
+		location: LocationId,
+		dirPath: string,
+		prefix: string,
+		options?: BrowseOptions
+	): Promise<number | null>;
+	/**
 	 * The user opened a location: rescans it when it was last indexed over 15 minutes ago and
 	 * nothing is queued for it. Returns the job queued, if any.
 	 */
@@ -396,6 +406,7 @@ export const CORE_METHODS = Object.keys({
 	putEntries: 1,
 	listChildren: 1,
 	browseFolder: 1,
+	locateInFolder: 1,
 	openLocation: 1,
 	createFolder: 1,
 	importFiles: 1,

@@ -24,12 +24,20 @@ import { migrate } from './db/migrate';
 import { NODE_DB, nodeMigrations } from './db/node-schema';
 import type { Sql } from './db/sql';
 import type { DbStorage } from './db/storage';
-import { STALE_AFTER_MS, browseOptions, diskFolder, indexedFolder } from './entries/browse';
+import {
+	STALE_AFTER_MS,
+	browseOptions,
+	diskFolder,
+	indexedFolder,
+	locateIndexed,
+	locateListed
+} from './entries/browse';
 import { createFolder, folderAt, importFile } from './fs/writes';
 import { folderRowId, listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
 import type { LocationRoots } from './fs/roots';
+import type { SourceEntry } from './fs/source';
 import { newId, type DeviceId, type EntryId, type JobId, type LibraryId, type LocationId } from './ids';
 import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
 import { duplicateReport, unhashedMembers } from './identity/duplicates';
@@ -371,8 +379,44 @@ export class Core implements CoreApi {
 
 	async browseFolder(location: LocationId, dirPath: string, options: BrowseOptions = {}): Promise<FolderView> {
 		const window = browseOptions(options);
-		// The index's part runs in the call queue; a listing from disk runs outside it, so a big
-		// folder read from disk does not hold up other calls.
+		const { value, from, indexing } = await this.#inFolder(
+			location,
+			dirPath,
+			(lib, dirId) => indexedFolder(lib, dirId, window),
+			(listed, rules) => diskFolder(dirPath, listed, rules, window)
+		);
+		return { ...value, from, indexing };
+	}
+
+	async locateInFolder(
+		location: LocationId,
+		dirPath: string,
+		prefix: string,
+		options: BrowseOptions = {}
+	): Promise<number | null> {
+		if (prefix === '') return null;
+		const order = browseOptions(options);
+		const { value } = await this.#inFolder(
+			location,
+			dirPath,
+			(lib, dirId) => locateIndexed(lib, dirId, prefix, order),
+			(listed, rules) => locateListed(dirPath, listed, rules, prefix, order)
+		);
+		return value;
+	}
+
+	/**
+	 * Answers a question about a folder from the index, or, while the first index has not
+	 * reached it, from a listing of the disk (browse first, index after). The index's part runs
+	 * in the call queue; a listing from disk runs outside it, so a big folder read from disk does
+	 * not hold up other calls.
+	 */
+	async #inFolder<T>(
+		location: LocationId,
+		dirPath: string,
+		fromIndex: (lib: OpenLibrary, dirId: number) => T,
+		fromDisk: (listed: SourceEntry[], rules: IndexerRules) => T
+	): Promise<{ value: T; from: 'index' | 'disk'; indexing: boolean }> {
 		const plan = await this.#call(() => {
 			const lib = this.#libraries.require();
 			const summary = this.#requireLocation(location);
@@ -381,24 +425,21 @@ export class Core implements CoreApi {
 			const indexing = job !== undefined && job.state !== 'paused';
 			const dirId = folderRowId(lib, rowId, dirPath);
 			// During the first index a folder's row can exist before its own children are written.
-			const fromIndex = dirId !== undefined && !(indexing && summary.lastIndexedAt === null);
-			const view = fromIndex ? { ...indexedFolder(lib, dirId, window), from: 'index' as const, indexing } : null;
-			return { summary, view, indexing, dirId, rules: getLocationRules(lib, location) };
+			const useIndex = dirId !== undefined && !(indexing && summary.lastIndexedAt === null);
+			const value = useIndex ? { value: fromIndex(lib, dirId) } : null;
+			return { summary, value, indexing, dirId, rules: getLocationRules(lib, location) };
 		});
-		if (plan.view) return plan.view;
+		if (plan.value) return { value: plan.value.value, from: 'index', indexing: plan.indexing };
 		try {
 			const source = await this.#requireRoots().source(plan.summary);
 			const listing = await source.list(dirPath);
-			return { ...diskFolder(dirPath, listing.entries, plan.rules, window), from: 'disk', indexing: plan.indexing };
+			return { value: fromDisk(listing.entries, plan.rules), from: 'disk', indexing: plan.indexing };
 		} catch (e) {
 			// Disk unreadable (an import whose files this session no longer holds): what the index has.
 			if (plan.dirId === undefined) throw toVdfsError(e);
 			const dirId = plan.dirId;
-			return this.#call(() => ({
-				...indexedFolder(this.#libraries.require(), dirId, window),
-				from: 'index' as const,
-				indexing: plan.indexing
-			}));
+			const value = await this.#call(() => fromIndex(this.#libraries.require(), dirId));
+			return { value, from: 'index', indexing: plan.indexing };
 		}
 	}
 

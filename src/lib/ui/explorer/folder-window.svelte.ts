@@ -32,7 +32,8 @@ export class FolderWindow {
 		readonly path: string,
 		readonly options: Pick<BrowseOptions, 'sort' | 'descending' | 'only'>
 	) {
-		void this.#load(0, this.#generation);
+		// Made inside a $derived, where no state may change: the first fetch starts after it.
+		this.#want(0);
 	}
 
 	entry(index: number): BrowseEntry | undefined {
@@ -47,16 +48,6 @@ export class FolderWindow {
 		this.#pages.delete(page);
 		this.#pages.set(page, rows);
 		return rows[index - page * PAGE];
-	}
-
-	/** Entries loaded, in order, with their indexes (for type-to-find and selection). */
-	loaded(): [number, BrowseEntry][] {
-		void this.#version;
-		const out: [number, BrowseEntry][] = [];
-		for (const [page, rows] of [...this.#pages].sort((a, b) => a[0] - b[0])) {
-			rows.forEach((row, i) => out.push([page * PAGE + i, row]));
-		}
-		return out;
 	}
 
 	/** Fetches the kept pages again (the folder changed). */

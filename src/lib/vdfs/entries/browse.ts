@@ -17,6 +17,8 @@ export const MEDIA_KINDS: readonly ContentKind[] = ['image', 'video'];
 
 type Window = Pick<FolderView, 'entries' | 'total' | 'offset'>;
 
+const MEDIA_FILTER = `AND e.is_dir = 0 AND c.kind IN (${MEDIA_KINDS.map((k) => `'${k}'`).join(', ')})`;
+
 /**
  * The ORDER BY of each sort, after "folders first". Names compare without case (as file managers
  * do), and every key falls back to the name, A to Z, so equal keys keep a stable order across
@@ -43,7 +45,7 @@ function orderBy(sort: BrowseSort, descending: boolean): string {
 /** A window of a folder's children from the index: folders first, then in the chosen order. */
 export function indexedFolder(lib: OpenLibrary, dirId: number, options: Required<BrowseOptions>): Window {
 	const media = options.only === 'media';
-	const filter = media ? `AND e.is_dir = 0 AND c.kind IN (${MEDIA_KINDS.map((k) => `'${k}'`).join(', ')})` : '';
+	const filter = media ? MEDIA_FILTER : '';
 	// Rows are made in the ordered, limited subquery, whose order the aggregate keeps.
 	const rows = lib.sql.json<BrowseEntry & { kind: ContentKind | null }>(
 		`SELECT json_group_array(json(j)) FROM (
@@ -83,6 +85,54 @@ export function diskFolder(
 	rules: IndexerRules,
 	options: Required<BrowseOptions>
 ): Window {
+	const kept = diskSorted(dirPath, listed, rules, options);
+	return {
+		entries: kept.slice(options.offset, options.offset + options.limit),
+		total: kept.length,
+		offset: options.offset
+	};
+}
+
+/** Where the first child whose name starts with `prefix` (any case) stands in the order; null if none. */
+export function locateIndexed(
+	lib: OpenLibrary,
+	dirId: number,
+	prefix: string,
+	options: Required<BrowseOptions>
+): number | null {
+	const filter = options.only === 'media' ? MEDIA_FILTER : '';
+	const pattern = prefix.replace(/[%_!]/g, (c) => `!${c}`) + '%';
+	return (
+		lib.sql.value<number>(
+			`SELECT n FROM (
+				SELECT e.name, row_number() OVER (ORDER BY e.is_dir DESC, ${orderBy(options.sort, options.descending)}) - 1 AS n
+				FROM entry e LEFT JOIN content c ON c.cas_id = e.cas_id WHERE e.parent_id = ?1 ${filter})
+			WHERE name LIKE ?2 ESCAPE '!' ORDER BY n LIMIT 1`,
+			[dirId, pattern]
+		) ?? null
+	);
+}
+
+/** locateIndexed for a folder listed from disk. */
+export function locateListed(
+	dirPath: string,
+	listed: readonly SourceEntry[],
+	rules: IndexerRules,
+	prefix: string,
+	options: Required<BrowseOptions>
+): number | null {
+	const lower = prefix.toLowerCase();
+	const at = diskSorted(dirPath, listed, rules, options).findIndex((e) => e.name.toLowerCase().startsWith(lower));
+	return at < 0 ? null : at;
+}
+
+/** A folder's children listed from disk, filtered by the rules and sorted as the index would. */
+function diskSorted(
+	dirPath: string,
+	listed: readonly SourceEntry[],
+	rules: IndexerRules,
+	options: Required<BrowseOptions>
+): BrowseEntry[] {
 	let kept = listed
 		.filter((e) => !isExcluded(rules, [], childPath(dirPath, e.name), e.name, e.isDir))
 		.map((e): BrowseEntry => ({
@@ -122,11 +172,7 @@ export function diskFolder(
 		if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
 		return byName(a, b);
 	});
-	return {
-		entries: kept.slice(options.offset, options.offset + options.limit),
-		total: kept.length,
-		offset: options.offset
-	};
+	return kept;
 }
 
 /** Browse options with their defaults, bounded. */
