@@ -29,6 +29,7 @@ async function allDone(core: Core, ms = 10_000): Promise<JobSummary[]> {
 	return waitForJobs(core, (js) => js.length > 0 && js.every((j) => j.state === 'done'), ms, [
 		'index',
 		'identify',
+		'media',
 		'checksum'
 	]);
 }
@@ -95,8 +96,9 @@ describe('identify jobs', () => {
 			b: { 'copy of photo.png': file(photo), 'empty.txt': file(new Uint8Array(0)) }
 		});
 		const jobs = await core.listJobs();
-		expect(jobs.map((j) => j.kind)).toEqual(['identify', 'index']);
-		expect(jobs[0].progress).toMatchObject({ phase: 'done', files: 3, written: 3 });
+		// The photo's content then gets its media facts (one job for both copies).
+		expect(jobs.map((j) => j.kind)).toEqual(['media', 'identify', 'index']);
+		expect(jobs[1].progress).toMatchObject({ phase: 'done', files: 3, written: 3 });
 		const notes = await core.entryDetails(await entryId(core, loc, 'a', 'notes.txt'));
 		expect(notes).toMatchObject({ kind: 'text', mime: 'text/plain', copies: 1, path: 'a/notes.txt' });
 		expect(notes.entry.casId).toBe('4d70ca83d92fed8e');

@@ -223,10 +223,38 @@ export interface EntryDetails {
 	fullHash: string | null;
 	/** Entries in the library with the same content id, this one included. */
 	copies: number;
+	/** Media facts, once read (see the media job). */
+	media: EntryMedia | null;
 }
 
-/** index: walk a location; identify: content ids of its new files; checksum: full hashes on demand. */
-export type JobKind = 'index' | 'identify' | 'checksum';
+/** What a photo's or video's content says of itself. */
+export interface EntryMedia {
+	width: number | null;
+	height: number | null;
+	/** Seconds. */
+	duration: number | null;
+	/** When taken: the camera's wall-clock time, as UTC ms (show it in UTC). */
+	takenAt: number | null;
+	camera?: string;
+	lens?: string;
+	aperture?: number;
+	/** Seconds. */
+	exposureTime?: number;
+	iso?: number;
+	/** Millimetres. */
+	focalLength?: number;
+	latitude?: number;
+	longitude?: number;
+	orientation?: number;
+	/** A thumbnail is stored for it. */
+	thumb: boolean;
+}
+
+/**
+ * index: walk a location; identify: content ids of its new files; media: thumbnails and media
+ * facts of its identified images; checksum: full hashes on demand.
+ */
+export type JobKind = 'index' | 'identify' | 'checksum' | 'media';
 export type JobState = 'queued' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
 /** Typed progress of a job (STYLE.md): what phase, how far, how fast. */

@@ -43,6 +43,8 @@ import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
 import { duplicateReport, unhashedMembers } from './identity/duplicates';
 import { LocalHasher, type Hasher } from './identity/hasher';
 import { IdentifyJob } from './identity/identify-job';
+import { MediaJob, hasMediaToRead } from './media/media-job';
+import { removeThumbs } from './media/thumbs';
 import { IndexJob } from './indexer/index-job';
 import * as jobs from './jobs/jobs';
 import { JobRunner } from './jobs/runner';
@@ -103,6 +105,7 @@ export class Core implements CoreApi {
 			: null;
 		this.#hasher = options.hasher ?? new LocalHasher();
 		const files = (location: { id: LocationId; kind: LocationKind }) => this.#requireRoots().source(location);
+		const identify = new IdentifyJob(files, () => this.#hasher);
 		this.#jobs = new JobRunner(
 			() => this.#libraries.current,
 			{
@@ -118,7 +121,14 @@ export class Core implements CoreApi {
 						}
 					}
 				),
-				identify: new IdentifyJob(files, () => this.#hasher),
+				identify: {
+					run: (ctx) => identify.run(ctx),
+					// Thumbnails and media facts follow content ids: they are keyed by them.
+					finished: (lib, row, state) => {
+						if (state === 'done' && row.location_id !== null) this.#queueMedia(lib, row.location_id);
+					}
+				},
+				media: new MediaJob(files, () => this.#hasher),
 				checksum: new ChecksumJob(files, () => this.#hasher)
 			},
 			this.#emit
@@ -183,8 +193,9 @@ export class Core implements CoreApi {
 		return this.#call(() => this.#libraries.rename(id, name));
 	}
 
-	deleteLibrary(id: LibraryId): Promise<void> {
-		return this.#libraryOp(() => this.#libraries.delete(id));
+	async deleteLibrary(id: LibraryId): Promise<void> {
+		await this.#libraryOp(() => this.#libraries.delete(id));
+		await removeThumbs(id);
 	}
 
 	switchLibrary(id: LibraryId): Promise<void> {
@@ -617,6 +628,18 @@ export class Core implements CoreApi {
 			AND NOT EXISTS (SELECT 1 FROM job j WHERE j.location_id = l.id AND j.kind IN ('index', 'identify'))`
 		);
 		for (const { id } of never) this.#queueIdentify(lib, id);
+		// Content identified before media facts existed (or whose job was interrupted for good).
+		for (const { id } of lib.sql.all<{ id: number }>('SELECT id FROM location')) this.#queueMedia(lib, id);
+	}
+
+	/** Queues media facts and thumbnails for a location's content that has none yet. */
+	#queueMedia(lib: OpenLibrary, locationRowId: number): void {
+		if (!hasMediaToRead(lib, locationRowId)) return;
+		const active = jobs.activeJobFor(lib, 'media', locationRowId);
+		if (active && (active.state !== 'running' || jobs.queuedJobFor(lib, 'media', locationRowId))) return;
+		const job = jobs.createJob(lib, 'media', locationRowId);
+		this.#emit({ topic: 'job', library: lib.id, ids: [job] });
+		this.#jobs.kick();
 	}
 
 	/** A checksum job for these files, unless one for exactly them is waiting or running. */

@@ -40,5 +40,6 @@ export function describeJob(kind: string, locationName: string | null): string {
 	if (kind === 'index') return `Indexing ${where}`;
 	if (kind === 'identify') return `Content ids for ${where}`;
 	if (kind === 'checksum') return 'Full checksums';
+	if (kind === 'media') return `Thumbnails for ${where}`;
 	return kind;
 }

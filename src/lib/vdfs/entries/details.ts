@@ -1,4 +1,5 @@
-import type { EntryDetails, EntryRow } from '../api';
+import type { EntryDetails, EntryMedia, EntryRow } from '../api';
+import type { MediaMeta } from '../media/image-facts';
 import { VdfsError } from '../errors';
 import type { EntryId } from '../ids';
 import { kindFromExtension } from '../identity/kind';
@@ -14,10 +15,14 @@ export function entryDetails(lib: OpenLibrary, id: EntryId): EntryDetails {
 		mime: string | null;
 		fullHash: string | null;
 		copies: number;
+		media: (Omit<EntryMedia, 'thumb'> & { thumb: number; meta: string | null }) | null;
 	}>(
 		`SELECT json_group_array(json_object('entry', json(${ENTRY_JSON}), 'locationName', l.name,
 			'kind', c.kind, 'mime', c.mime, 'fullHash', e.full_hash,
-			'copies', iif(e.cas_id IS NULL, 1, (SELECT count(*) FROM entry x WHERE x.cas_id = e.cas_id))))
+			'copies', iif(e.cas_id IS NULL, 1, (SELECT count(*) FROM entry x WHERE x.cas_id = e.cas_id)),
+			'media', iif(c.media_state = 0 OR c.media_state IS NULL, NULL, json_object('width', c.width,
+				'height', c.height, 'duration', c.duration, 'takenAt', c.taken_at, 'meta', c.media,
+				'thumb', c.thumb))))
 		FROM entry e JOIN location l ON l.id = e.location_id LEFT JOIN entry p ON p.id = e.parent_id
 		LEFT JOIN content c ON c.cas_id = e.cas_id
 		WHERE e.uuid = ?`,
@@ -33,6 +38,14 @@ export function entryDetails(lib: OpenLibrary, id: EntryId): EntryDetails {
 		kind: row.kind ?? guess.kind,
 		mime: row.mime ?? guess.mime,
 		fullHash: row.fullHash,
-		copies: row.copies
+		copies: row.copies,
+		media: row.media && {
+			width: row.media.width,
+			height: row.media.height,
+			duration: row.media.duration,
+			takenAt: row.media.takenAt,
+			...(row.media.meta ? (JSON.parse(row.media.meta) as MediaMeta) : {}),
+			thumb: row.media.thumb === 1
+		}
 	};
 }

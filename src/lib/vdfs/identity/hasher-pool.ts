@@ -12,6 +12,9 @@ import {
 } from './hasher';
 import { fullHashOfFile, hashFile, type Identity } from './identify';
 import { detectKind } from './kind';
+import type { ContentKind } from '../api';
+import { fsError } from '../fs/source';
+import { readMedia, type MediaResult, type ThumbTarget } from '../media/media';
 
 /** A FileRef as sent: a root handle goes to each worker once and is named by number after. */
 type WireRef = { file: File } | { root: number; path: string };
@@ -21,6 +24,7 @@ export type HasherRequest =
 	| { op: 'root'; root: number; handle: FileSystemDirectoryHandle }
 	| { id: number; op: 'identify'; items: { ref: WireRef; indexed: Indexed }[]; inFlight: number }
 	| { id: number; op: 'full'; file: File }
+	| { id: number; op: 'media'; ref: WireRef; indexed: Indexed; kind: ContentKind; target: ThumbTarget }
 	| { id: number; op: 'cancel' };
 
 /** One file's answer within a batch: its content id and first bytes, or an error. */
@@ -30,6 +34,7 @@ type WireResult = [index: number, casId: Identity['casId'], head: Uint8Array] | 
 export type HasherReply =
 	| { id: number; results: WireResult[]; done?: true }
 	| { id: number; hash: string }
+	| { id: number; media: MediaResult }
 	| { id: number; bytes: number }
 	| { id: number; error: SerializedError };
 
@@ -62,6 +67,8 @@ interface Slot {
 	/** Roots this worker holds. */
 	roots: Set<number>;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Results a worker gathers before sending them: one message per file cost more than the hash. */
 const RESULTS_PER_MESSAGE = 32;
@@ -131,6 +138,14 @@ export class HasherPool implements Hasher {
 		return this.#send<string>(() => ({ op: 'full', file }), options.signal, { onBytes: options.onBytes });
 	}
 
+	media(item: IdentifyItem, kind: ContentKind, target: ThumbTarget, signal?: AbortSignal): Promise<MediaResult> {
+		return this.#send<MediaResult>(
+			(slot) => ({ op: 'media', ref: this.#wire(slot, item.ref), indexed: item.indexed, kind, target }),
+			signal,
+			{}
+		);
+	}
+
 	close(): void {
 		for (const slot of this.#slots) {
 			slot.worker?.terminate();
@@ -145,9 +160,7 @@ export class HasherPool implements Hasher {
 	}
 
 	#send<T>(
-		request: (
-			slot: Slot
-		) => { op: 'identify'; items: { ref: WireRef; indexed: Indexed }[]; inFlight: number } | { op: 'full'; file: File },
+		request: (slot: Slot) => DistributiveOmit<Exclude<HasherRequest, { op: 'root' | 'cancel' }>, 'id'>,
 		signal: AbortSignal | undefined,
 		hooks: Pick<Pending, 'onBytes' | 'onResults'>
 	): Promise<T> {
@@ -199,7 +212,8 @@ export class HasherPool implements Hasher {
 			if ('results' in data) {
 				pending.onResults?.(data.results);
 				if (data.done) this.#settle(data.id)?.resolve(undefined as never);
-			} else if ('bytes' in data) pending.onBytes?.(data.bytes);
+			} else if ('media' in data) this.#settle(data.id)?.resolve(data.media as never);
+			else if ('bytes' in data) pending.onBytes?.(data.bytes);
 			else if ('error' in data) this.#settle(data.id)?.reject(deserializeError(data.error));
 			else this.#settle(data.id)?.resolve(data.hash as never);
 		};
@@ -270,6 +284,14 @@ export function serveHasher(scope: {
 		send(true);
 	};
 
+	const media = async (ref: WireRef, indexed: Indexed, kind: ContentKind, target: ThumbTarget) => {
+		try {
+			return await readMedia(await openRef(ref, indexed, (root) => roots.get(root)), kind, target);
+		} catch (e) {
+			throw fsError(e, indexed.path);
+		}
+	};
+
 	scope.onmessage = ({ data }) => {
 		if (data.op === 'root') {
 			roots.set(data.root, new DirCache(data.handle));
@@ -285,10 +307,14 @@ export function serveHasher(scope: {
 		const work =
 			data.op === 'identify'
 				? identify(id, data.items, data.inFlight, controller.signal)
-				: fullHashOfFile(data.file, data.file.name, {
-						signal: controller.signal,
-						onBytes: (bytes) => scope.postMessage({ id, bytes })
-					}).then((hash) => scope.postMessage({ id, hash }));
+				: data.op === 'media'
+					? media(data.ref, data.indexed, data.kind, data.target).then((result) =>
+							scope.postMessage({ id, media: result })
+						)
+					: fullHashOfFile(data.file, data.file.name, {
+							signal: controller.signal,
+							onBytes: (bytes) => scope.postMessage({ id, bytes })
+						}).then((hash) => scope.postMessage({ id, hash }));
 		work.catch((e: unknown) => scope.postMessage({ id, error: serializeError(e) })).finally(() => running.delete(id));
 	};
 }

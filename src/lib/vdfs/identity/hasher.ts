@@ -1,5 +1,7 @@
 import { VdfsError, toVdfsError } from '../errors';
 import { fsError } from '../fs/source';
+import type { ContentKind } from '../api';
+import { readMedia, type MediaResult, type ThumbTarget } from '../media/media';
 import { fullHashOfFile, identifyFile, type Identity } from './identify';
 
 export interface HashProgressOptions {
@@ -54,6 +56,8 @@ export interface Hasher {
 		signal?: AbortSignal
 	): Promise<void>;
 	fullHash(file: File, options?: HashProgressOptions): Promise<string>;
+	/** Media facts of an image and its thumbnail, stored at `target` (see readMedia). */
+	media(item: IdentifyItem, kind: ContentKind, target: ThumbTarget, signal?: AbortSignal): Promise<MediaResult>;
 	close?(): void;
 }
 
@@ -182,5 +186,19 @@ export class LocalHasher implements Hasher {
 
 	fullHash(file: File, options?: HashProgressOptions): Promise<string> {
 		return fullHashOfFile(file, file.name, options);
+	}
+
+	async media(item: IdentifyItem, kind: ContentKind, target: ThumbTarget, signal?: AbortSignal): Promise<MediaResult> {
+		signal?.throwIfAborted();
+		const file = await openRef(item.ref, item.indexed, (root) => {
+			let cache = this.#caches.get(root);
+			if (!cache) this.#caches.set(root, (cache = new DirCache(root)));
+			return cache;
+		});
+		try {
+			return await readMedia(file, kind, target);
+		} catch (e) {
+			throw fsError(e, item.indexed.path);
+		}
 	}
 }

@@ -30,7 +30,7 @@ export interface JobHandler {
  * Jobs of one lane run one at a time, lanes side by side: a long identify job does not hold up
  * the live update of a folder, and a checksum the user asked for does not wait behind either.
  */
-const LANES: Record<JobKind, string> = { index: 'index', identify: 'content', checksum: 'checksum' };
+const LANES: Record<JobKind, string> = { index: 'index', identify: 'content', media: 'content', checksum: 'checksum' };
 
 /** How often progress is written to the job row and announced to the UI. */
 const SAVE_EVERY_MS = 500;

@@ -1,0 +1,197 @@
+import type { ContentKind, JobProgress } from '../api';
+import { ENTRY_PATH } from '../entries/entries';
+import { fsError } from '../fs/source';
+import type { SourceResolver } from '../indexer/index-job';
+import type { Hasher, IdentifyItem } from '../identity/hasher';
+import { jobLocation } from '../jobs/jobs';
+import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
+import type { OpenLibrary } from '../library/library';
+import type { MediaResult } from './media';
+import { thumbPath } from './thumbs';
+
+/** The kinds a media job reads (videos need a media element, which workers lack: later). */
+export const MEDIA_JOB_KINDS: readonly ContentKind[] = ['image'];
+
+const KINDS_SQL = MEDIA_JOB_KINDS.map((k) => `'${k}'`).join(', ');
+
+/** Whether a location has content whose media facts were never read. */
+export function hasMediaToRead(lib: OpenLibrary, locationRowId: number): boolean {
+	return (
+		lib.sql.value<number>(
+			`SELECT 1 FROM entry e JOIN content c ON c.cas_id = e.cas_id
+			WHERE e.location_id = ? AND c.media_state = 0 AND c.kind IN (${KINDS_SQL}) LIMIT 1`,
+			[locationRowId]
+		) === 1
+	);
+}
+
+interface Candidate {
+	id: number;
+	path: string;
+	size: number;
+	mtime: number | null;
+	cas_id: string;
+	kind: ContentKind;
+}
+
+/** Rows read from the index at a time. */
+const PAGE = 500;
+/** Results written per transaction (or each second, so thumbnails show as they come). */
+const BATCH = 100;
+
+/**
+ * Media jobs: for each content of a location whose facts were never read (one copy of it, as
+ * copies share content), the dimensions, date taken and EXIF, and a thumbnail in OPFS keyed by
+ * content id. Runs in the hasher workers, two images in flight per worker (decoding is CPU
+ * work; the second one's bytes arrive meanwhile). A content already read (by another location,
+ * another copy) is skipped; a file that cannot be opened is reported and tried next time.
+ */
+export class MediaJob implements JobHandler {
+	constructor(
+		private readonly sources: SourceResolver,
+		private readonly hasher: () => Hasher
+	) {}
+
+	async run({ lib, row, signal, progress, problem, emit }: JobContext): Promise<void> {
+		const location = jobLocation(lib, row);
+		const locationRowId = row.location_id ?? 0;
+		const source = await this.sources({ id: location.uuid, kind: location.kind });
+		const hasher = this.hasher();
+		const started = Date.now();
+		const total =
+			lib.sql.value<number>(
+				`SELECT count(DISTINCT c.cas_id) FROM entry e JOIN content c ON c.cas_id = e.cas_id
+				WHERE e.location_id = ? AND c.media_state = 0 AND c.kind IN (${KINDS_SQL})`,
+				[locationRowId]
+			) ?? 0;
+		let after = 0;
+		let page: Candidate[] = [];
+		let exhausted = false;
+		const seen = new Set<string>();
+		let results: [string, MediaResult][] = [];
+		let lastWrite = Date.now();
+		const tally = { files: 0, bytes: 0, written: 0 };
+
+		const next = (): Candidate | undefined => {
+			for (;;) {
+				if (page.length === 0 && !exhausted) {
+					page = lib.sql.all<Candidate>(
+						`SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime, c.cas_id, c.kind
+						FROM entry e JOIN content c ON c.cas_id = e.cas_id JOIN entry p ON p.id = e.parent_id
+						WHERE e.location_id = ? AND e.id > ? AND c.media_state = 0 AND c.kind IN (${KINDS_SQL})
+						ORDER BY e.id LIMIT ?`,
+						[locationRowId, after, PAGE]
+					);
+					exhausted = page.length < PAGE;
+					if (page.length > 0) after = page[page.length - 1].id;
+					page.reverse();
+				}
+				const candidate = page.pop();
+				if (!candidate || !seen.has(candidate.cas_id)) {
+					if (candidate) seen.add(candidate.cas_id);
+					return candidate;
+				}
+			}
+		};
+
+		const write = () => {
+			lastWrite = Date.now();
+			const batch = results;
+			results = [];
+			if (batch.length === 0) return;
+			tally.written += writeMedia(lib, batch);
+			emit({ topic: 'entry', library: lib.id });
+		};
+
+		const one = async (candidate: Candidate) => {
+			const item: IdentifyItem = {
+				ref: source.root
+					? { root: source.root, path: candidate.path }
+					: {
+							file: await source.file(candidate.path).catch((e: unknown) => Promise.reject(fsError(e, candidate.path)))
+						},
+				indexed: candidate
+			};
+			const target = thumbPath(lib.id, candidate.cas_id);
+			results.push([candidate.cas_id, await hasher.media(item, candidate.kind, target, signal)]);
+		};
+
+		const lane = async () => {
+			for (let candidate = next(); candidate; candidate = next()) {
+				signal.throwIfAborted();
+				try {
+					await one(candidate);
+				} catch (e) {
+					if (signal.aborted) throw e;
+					const err = fsError(e, candidate.path);
+					if (err.code === 'PermissionLost') throw err;
+					problem({ path: candidate.path, code: err.code, message: err.message });
+				}
+				tally.files++;
+				tally.bytes += candidate.size;
+				progress(toProgress(tally, total, candidate.path, started));
+				if (results.length >= BATCH || Date.now() - lastWrite >= 1000) write();
+			}
+		};
+
+		try {
+			await Promise.all(Array.from({ length: Math.max(1, hasher.workers * 2) }, lane));
+		} catch (e) {
+			// What was read is kept, however the job ends.
+			write();
+			throw e;
+		} finally {
+			source.close?.();
+		}
+		write();
+		progress(toProgress(tally, total, '', started));
+	}
+}
+
+/**
+ * Stores media results on their content rows. media_state: 1 read (some facts or a thumbnail),
+ * 2 nothing readable. thumb: 1 stored, 2 none can be made (the kind icon shows), 0 not tried
+ * here (no canvas in this thread). Returns contents updated.
+ */
+export function writeMedia(lib: OpenLibrary, batch: readonly [string, MediaResult][]): number {
+	const rows = batch.map(([casId, { facts, thumb }]) => {
+		const hasFacts =
+			facts !== null && (facts.width !== null || facts.takenAt !== null || Object.keys(facts.meta).length > 0);
+		return [
+			casId,
+			facts?.width ?? null,
+			facts?.height ?? null,
+			facts?.duration ?? null,
+			facts?.takenAt ?? null,
+			facts && Object.keys(facts.meta).length > 0 ? JSON.stringify(facts.meta) : null,
+			hasFacts || thumb === 'stored' ? 1 : 2,
+			thumb === 'stored' ? 1 : thumb === 'failed' ? 2 : 0
+		];
+	});
+	return lib.sql.tx(() =>
+		lib.sql.run(
+			`UPDATE content SET width = j.value ->> 1, height = j.value ->> 2, duration = j.value ->> 3,
+				taken_at = j.value ->> 4, media = j.value ->> 5, media_state = j.value ->> 6, thumb = j.value ->> 7
+			FROM json_each(?) j WHERE content.cas_id = j.value ->> 0`,
+			[JSON.stringify(rows)]
+		)
+	);
+}
+
+function toProgress(
+	t: { files: number; bytes: number; written: number },
+	total: number,
+	currentPath: string,
+	started: number
+): JobProgress {
+	return {
+		phase: 'thumbnails',
+		done: t.files,
+		total,
+		files: t.files,
+		bytes: t.bytes,
+		written: t.written,
+		currentPath,
+		...rateAndEta(t.files, t.files, total, started)
+	};
+}

@@ -1,0 +1,41 @@
+import { VdfsError } from '../errors';
+import type { ContentKind } from '../api';
+import { FACTS_BYTES, imageFacts, type MediaFacts } from './image-facts';
+import { canMakeThumbnails, imageThumbnail } from './thumbnail';
+import { writeThumb } from './thumbs';
+
+/** What reading one content's media gave. */
+export interface MediaResult {
+	/** null: nothing could be read from it. */
+	facts: MediaFacts | null;
+	/** stored: written to `thumb`; failed: the browser cannot decode it; unsupported: no canvas here. */
+	thumb: 'stored' | 'failed' | 'unsupported';
+}
+
+/** Where a thumbnail goes (see thumbPath); null: facts only. */
+export type ThumbTarget = { dirs: string[]; name: string } | null;
+
+/**
+ * The media facts of a file and, where this thread can draw, its thumbnail (stored at
+ * `target`). Images only for now; a video's frame needs a media element, which workers lack.
+ */
+export async function readMedia(file: File, kind: ContentKind, target: ThumbTarget): Promise<MediaResult> {
+	if (kind !== 'image') throw new VdfsError('InvalidInput', `No media reader for ${kind} files yet.`);
+	let facts: MediaFacts | null;
+	try {
+		facts = await imageFacts(new Uint8Array(await file.slice(0, FACTS_BYTES).arrayBuffer()));
+	} catch (e) {
+		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
+		facts = null;
+	}
+	if (!target || !canMakeThumbnails()) return { facts, thumb: 'unsupported' };
+	let blob: Blob;
+	try {
+		blob = await imageThumbnail(file, facts ?? { width: null, height: null });
+	} catch (e) {
+		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
+		return { facts, thumb: 'failed' };
+	}
+	await writeThumb(target, blob);
+	return { facts, thumb: 'stored' };
+}

@@ -1,0 +1,51 @@
+import type { LibraryId } from '../ids';
+
+/** Thumbnails live in OPFS, beside the databases: one WebP per content id, per library. */
+export const THUMB_ROOT = 'orrery-thumbs';
+/** The longest side of a thumbnail, in pixels: sharp in a 128 px tile at 2x. */
+export const THUMB_SIZE = 256;
+
+/**
+ * Where a content's thumbnail is stored, as folder names under the OPFS root and a file name.
+ * Keyed by content id, so every copy of a photo shares one thumbnail; split by the id's first
+ * two characters, so no folder holds more than a few thousand.
+ */
+export function thumbPath(library: LibraryId | string, casId: string): { dirs: string[]; name: string } {
+	return { dirs: [THUMB_ROOT, library, casId.slice(0, 2)], name: `${casId}.webp` };
+}
+
+async function folder(dirs: string[], create: boolean): Promise<FileSystemDirectoryHandle> {
+	let dir = await navigator.storage.getDirectory();
+	for (const name of dirs) dir = await dir.getDirectoryHandle(name, { create });
+	return dir;
+}
+
+/** A stored thumbnail, or null if there is none (any failure reads as none: the icon shows). */
+export async function readThumb(library: LibraryId | string, casId: string): Promise<File | null> {
+	const { dirs, name } = thumbPath(library, casId);
+	try {
+		return await (await (await folder(dirs, false)).getFileHandle(name)).getFile();
+	} catch {
+		return null;
+	}
+}
+
+/** Stores a thumbnail: written under a temporary name and renamed, so a reader never sees half. */
+export async function writeThumb(path: { dirs: string[]; name: string }, blob: Blob): Promise<void> {
+	const dir = await folder(path.dirs, true);
+	const partial = `${path.name}.partial`;
+	const handle = await dir.getFileHandle(partial, { create: true });
+	const writable = await handle.createWritable();
+	await writable.write(blob);
+	await writable.close();
+	await (handle as unknown as { move(name: string): Promise<void> }).move(path.name);
+}
+
+/** Removes a library's thumbnails (the library was deleted). */
+export async function removeThumbs(library: LibraryId | string): Promise<void> {
+	try {
+		await (await folder([THUMB_ROOT], false)).removeEntry(library, { recursive: true });
+	} catch {
+		// None were made.
+	}
+}
