@@ -13,6 +13,7 @@ import type { IndexerRules } from './indexer/rules';
 export type { ChangeEvent, ChangeTopic } from './events';
 export type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
 export type { IndexerRules } from './indexer/rules';
+export { readThumb } from './media/thumbs';
 
 export interface LibrarySummary {
 	id: LibraryId;

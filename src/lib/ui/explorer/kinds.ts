@@ -19,6 +19,12 @@ export function kindLabel(entry: BrowseEntry): string {
 	return entry.kind === 'unknown' && entry.extension ? `${entry.extension.toUpperCase()} file` : label;
 }
 
+/** A date taken (the camera's clock, stored as UTC wall-clock time). */
+export function formatTakenShort(ms: number | null): string {
+	if (ms === null) return '';
+	return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+}
+
 export function formatDate(ms: number | null): string {
 	if (ms === null || ms === 0) return '';
 	return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
