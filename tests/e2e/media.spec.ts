@@ -30,7 +30,8 @@ async function drawn(page: Page, type: string, width: number, height: number): P
 async function writeFiles(page: Page, root: string, files: Record<string, Uint8Array>): Promise<void> {
 	await page.evaluate(
 		async ({ root, files }) => {
-			const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true });
+			let dir = await navigator.storage.getDirectory();
+			for (const part of root.split('/')) dir = await dir.getDirectoryHandle(part, { create: true });
 			for (const [name, bytes] of Object.entries(files)) {
 				const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
 				await writable.write(Uint8Array.from(bytes));
@@ -127,3 +128,112 @@ test('thumbnails appear for JPEG, PNG and WebP, turned by EXIF; a broken image k
 	expect(dated).toEqual(['copy of photo.jpg', 'photo.jpg', 'turned.jpg']);
 	await page.screenshot({ path: test.info().outputPath('explorer-list.png') });
 });
+
+test('quick preview: Space shows an image at full size, arrows step to the next file, text shows as text', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await pickerReturns(page, 'preview');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Preview');
+	await writeFiles(page, 'preview', {
+		'a photo.jpg': withExif(await drawn(page, 'image/jpeg', 1200, 900)),
+		'b notes.txt': new TextEncoder().encode('Shopping: bread, milk, 🍓'),
+		'c data.bin': Uint8Array.from({ length: 100 }, (_, i) => i)
+	});
+	await page.goto('/locations');
+	await page.getByTestId('add-folder').click();
+	await page.getByTestId('open-location').click();
+	await page.getByTestId('view-list').click();
+
+	const list = page.getByTestId('explorer-scroller');
+	await list.press('ArrowDown');
+	await list.press(' ');
+	const preview = page.getByTestId('preview');
+	await expect(preview.getByTestId('preview-name')).toHaveText('a photo.jpg');
+	// The file itself, not the thumbnail.
+	await expect
+		.poll(() => preview.getByTestId('preview-image').evaluate((img: HTMLImageElement) => img.naturalWidth))
+		.toBe(1200);
+	await page.screenshot({ path: test.info().outputPath('preview-image.png') });
+	await page.keyboard.press('ArrowRight');
+	await expect(preview.getByTestId('preview-text')).toHaveText('Shopping: bread, milk, 🍓');
+	await page.keyboard.press('ArrowRight');
+	await expect(preview).toHaveAttribute('data-mode', 'none');
+	await expect(preview).toContainText('No preview for this kind of file.');
+	await page.keyboard.press('ArrowLeft');
+	await expect(preview.getByTestId('preview-name')).toHaveText('b notes.txt');
+	await page.keyboard.press('Escape');
+	await expect(preview).toHaveCount(0);
+	await expect(list).toBeFocused();
+
+	// The context menu: right-click, then its actions.
+	await page.locator('[data-testid=folder-entry][data-name="a photo.jpg"]').click({ button: 'right' });
+	await page.getByTestId('context-menu').getByTestId('menu-preview').click();
+	await expect(preview.getByTestId('preview-name')).toHaveText('a photo.jpg');
+	await page.keyboard.press(' ');
+	await expect(preview).toHaveCount(0);
+});
+
+test('on a phone: a tap opens a folder and previews a photo; a long press selects, then taps add to it', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const context = await browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	try {
+		await pickerReturns(page, 'phone');
+		await openApp(page);
+		await createLibraryFromUi(page, 'Phone');
+		await writeFiles(page, 'phone', { 'readme.txt': new TextEncoder().encode('hello') });
+		await page.evaluate(async () => {
+			const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('phone');
+			await root.getDirectoryHandle('album', { create: true });
+		});
+		const album = {
+			'beach.jpg': withExif(await drawn(page, 'image/jpeg', 800, 600)),
+			'hills.png': await drawn(page, 'image/png', 400, 300),
+			'list.txt': new TextEncoder().encode('sunscreen')
+		};
+		await writeFiles(page, 'phone/album', album);
+		await page.goto('/locations');
+		await page.getByTestId('add-folder').tap();
+		await page.getByTestId('open-location').tap();
+		await page.getByTestId('view-grid').tap();
+
+		await entry(page, 'album').tap();
+		await expect(page).toHaveURL(/path=album/);
+		await entry(page, 'beach.jpg').tap();
+		const preview = page.getByTestId('preview');
+		await expect(preview.getByTestId('preview-image')).toBeVisible();
+		await page.screenshot({ path: test.info().outputPath('phone-preview.png') });
+		await preview.getByTestId('preview-close').tap();
+		await expect(preview).toHaveCount(0);
+
+		// A long press (a finger held still) selects and opens the menu; taps then select.
+		await longPress(page, entry(page, 'list.txt'));
+		await expect(page.getByTestId('context-menu')).toBeVisible();
+		await expect(entry(page, 'list.txt')).toHaveAttribute('aria-selected', 'true');
+		await page.screenshot({ path: test.info().outputPath('phone-menu.png') });
+		// A tap outside closes it.
+		await page.getByTestId('menu-backdrop').tap({ position: { x: 20, y: 300 } });
+		await expect(page.getByTestId('context-menu')).toHaveCount(0);
+		await entry(page, 'hills.png').tap();
+		await expect(page.getByTestId('selection-count')).toHaveText('· 2 selected');
+		await expect(preview).toHaveCount(0);
+	} finally {
+		await context.close();
+	}
+});
+
+/** Holds a finger on an element for a second (CDP touch events: Playwright has no long press). */
+async function longPress(page: Page, target: ReturnType<Page['locator']>): Promise<void> {
+	const box = await target.boundingBox();
+	if (!box) throw new Error('nothing to press');
+	const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+	await page.waitForTimeout(900);
+	await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+	await cdp.detach();
+}

@@ -398,6 +398,11 @@ export interface CoreApi {
 	/** Queues the full BLAKE3 of one file (kept until the file changes). */
 	checksumEntry(id: EntryId): Promise<JobId>;
 	entryDetails(id: EntryId): Promise<EntryDetails>;
+	/**
+	 * A file of a location, to preview or open: a File is a handle on the bytes, read as they
+	 * are needed (a video streams; nothing is loaded whole). NotFound if it is gone.
+	 */
+	openFile(location: LocationId, path: string): Promise<File>;
 }
 
 /**
@@ -443,5 +448,6 @@ export const CORE_METHODS = Object.keys({
 	duplicates: 1,
 	confirmDuplicates: 1,
 	checksumEntry: 1,
-	entryDetails: 1
+	entryDetails: 1,
+	openFile: 1
 } satisfies Record<keyof CoreApi, 1>) as (keyof CoreApi)[];

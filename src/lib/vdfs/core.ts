@@ -37,7 +37,7 @@ import { folderRowId, listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
 import type { LocationRoots } from './fs/roots';
-import type { SourceEntry } from './fs/source';
+import { fsError, type SourceEntry } from './fs/source';
 import { newId, type DeviceId, type EntryId, type JobId, type LibraryId, type LocationId } from './ids';
 import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
 import { duplicateReport, unhashedMembers } from './identity/duplicates';
@@ -545,6 +545,18 @@ export class Core implements CoreApi {
 
 	entryDetails(id: EntryId): Promise<EntryDetails> {
 		return this.#call(() => entryDetails(this.#libraries.require(), id));
+	}
+
+	async openFile(location: LocationId, path: string): Promise<File> {
+		const summary = await this.#call(() => this.#requireLocation(location));
+		const source = await this.#requireRoots().source(summary);
+		try {
+			return await source.file(path);
+		} catch (e) {
+			throw fsError(e, path);
+		} finally {
+			source.close?.();
+		}
 	}
 
 	/** Closes every database (before the worker is terminated or the pool paused). */

@@ -12,6 +12,8 @@ export class Selection {
 	anchor = $state(-1);
 	/** Ctrl/Cmd+A: everything in the place, loaded or not. */
 	all = $state(false);
+	/** The row shown in quick preview (-1: none). */
+	preview = $state(-1);
 
 	has(name: string): boolean {
 		return this.all || this.names.has(name);

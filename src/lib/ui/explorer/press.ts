@@ -1,0 +1,57 @@
+/** How long a touch must rest to count as a long press (Android and ChromeOS use about this). */
+export const LONG_PRESS_MS = 500;
+
+/**
+ * The click a lifted finger sends after a long press lands on whatever is under it by then (the
+ * menu's backdrop, which would close the menu at once): it is dropped, wherever it lands.
+ */
+function swallowNextClick(): void {
+	const swallow = (event: Event) => {
+		event.stopPropagation();
+		event.preventDefault();
+		window.removeEventListener('click', swallow, true);
+	};
+	window.addEventListener('click', swallow, true);
+	// A press that ends without a click (the finger slid away) must not eat a later one.
+	setTimeout(() => window.removeEventListener('click', swallow, true), 3000);
+}
+
+/**
+ * Long-press for touch: a finger held still on an item for LONG_PRESS_MS calls `onlong` (with
+ * where it was), and the click that follows the lift is swallowed, so the item is not also
+ * opened. Mouse and pen are left to click and right-click.
+ */
+export function longPress(onlong: (x: number, y: number) => void) {
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	let start = { x: 0, y: 0 };
+	let fired = false;
+	const cancel = () => {
+		if (timer) clearTimeout(timer);
+		timer = null;
+	};
+	return {
+		onpointerdown(event: PointerEvent) {
+			fired = false;
+			if (event.pointerType !== 'touch') return;
+			start = { x: event.clientX, y: event.clientY };
+			cancel();
+			timer = setTimeout(() => {
+				timer = null;
+				fired = true;
+				swallowNextClick();
+				onlong(start.x, start.y);
+			}, LONG_PRESS_MS);
+		},
+		onpointermove(event: PointerEvent) {
+			if (timer && Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) cancel();
+		},
+		onpointerup: cancel,
+		onpointercancel: cancel,
+		/** True once for the click after a long press: the caller ignores that click. */
+		swallowClick(): boolean {
+			const was = fired;
+			fired = false;
+			return was;
+		}
+	};
+}
