@@ -2,7 +2,8 @@
 const BENCHES = {
 	db: () => import('./db.js'),
 	index: () => import('./index.js'),
-	identify: () => import('./identify.js')
+	identify: () => import('./identify.js'),
+	explorer: () => import('./explorer.js')
 };
 
 const args = process.argv.slice(2);

@@ -32,8 +32,13 @@ export interface MediaFacts {
 	meta: MediaMeta;
 }
 
-/** Bytes read from the start of an image for its size and metadata (EXIF sits near the start). */
-export const FACTS_BYTES = 512 * 1024;
+/**
+ * Bytes read from the start of an image for its size and metadata: EXIF sits in the first
+ * 64 KiB segment of a JPEG, and the frame header right after. If the size is not found there,
+ * MORE_FACTS_BYTES are read.
+ */
+export const FACTS_BYTES = 128 * 1024;
+export const MORE_FACTS_BYTES = 2 * 1024 * 1024;
 
 /**
  * Dimensions (image-size) and EXIF (exifr) of an image from its first bytes. Either may be
@@ -111,6 +116,27 @@ export async function imageFacts(head: Uint8Array): Promise<MediaFacts> {
 	// Orientations 5–8 turn the picture a quarter: it shows as tall as it is stored wide.
 	if (width !== null && height !== null && (meta.orientation ?? 1) >= 5) [width, height] = [height, width];
 	return { width, height, duration: null, takenAt, meta };
+}
+
+/** Image types by image-size's names, for decoders that want a mime type. */
+const MIMES: Record<string, string> = {
+	jpg: 'image/jpeg',
+	png: 'image/png',
+	webp: 'image/webp',
+	gif: 'image/gif',
+	bmp: 'image/bmp',
+	avif: 'image/avif',
+	ico: 'image/x-icon',
+	heif: 'image/heif'
+};
+
+/** The mime type of an image from its first bytes, if image-size knows it. */
+export function imageMime(head: Uint8Array): string | null {
+	try {
+		return MIMES[imageSize(head).type ?? ''] ?? null;
+	} catch {
+		return null;
+	}
 }
 
 function text(value: unknown): string | undefined {

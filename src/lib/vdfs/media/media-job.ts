@@ -36,14 +36,19 @@ interface Candidate {
 
 /** Rows read from the index at a time. */
 const PAGE = 500;
+/**
+ * Images in flight per hasher worker: decoding is CPU work, reading and storing are round trips
+ * to the browser process; with several in flight one decodes while the others wait.
+ */
+const LANES_PER_WORKER = 4;
+
 /** Results written per transaction (or each second, so thumbnails show as they come). */
 const BATCH = 100;
 
 /**
  * Media jobs: for each content of a location whose facts were never read (one copy of it, as
  * copies share content), the dimensions, date taken and EXIF, and a thumbnail in OPFS keyed by
- * content id. Runs in the hasher workers, two images in flight per worker (decoding is CPU
- * work; the second one's bytes arrive meanwhile). A content already read (by another location,
+ * content id. Runs in the hasher workers, LANES_PER_WORKER images in flight per worker. A content already read (by another location,
  * another copy) is skipped; a file that cannot be opened is reported and tried next time.
  */
 export class MediaJob implements JobHandler {
@@ -135,7 +140,7 @@ export class MediaJob implements JobHandler {
 		};
 
 		try {
-			await Promise.all(Array.from({ length: Math.max(1, hasher.workers * 2) }, lane));
+			await Promise.all(Array.from({ length: Math.max(1, hasher.workers * LANES_PER_WORKER) }, lane));
 		} catch (e) {
 			// What was read is kept, however the job ends.
 			write();

@@ -1,6 +1,6 @@
 import { VdfsError } from '../errors';
 import type { ContentKind } from '../api';
-import { FACTS_BYTES, imageFacts, type MediaFacts } from './image-facts';
+import { FACTS_BYTES, MORE_FACTS_BYTES, imageFacts, imageMime, type MediaFacts } from './image-facts';
 import { canMakeThumbnails, imageThumbnail } from './thumbnail';
 import { writeThumb } from './thumbs';
 
@@ -22,8 +22,15 @@ export type ThumbTarget = { dirs: string[]; name: string } | null;
 export async function readMedia(file: File, kind: ContentKind, target: ThumbTarget): Promise<MediaResult> {
 	if (kind !== 'image') throw new VdfsError('InvalidInput', `No media reader for ${kind} files yet.`);
 	let facts: MediaFacts | null;
+	let mime: string | null = null;
 	try {
-		facts = await imageFacts(new Uint8Array(await file.slice(0, FACTS_BYTES).arrayBuffer()));
+		let head = new Uint8Array(await file.slice(0, FACTS_BYTES).arrayBuffer());
+		facts = await imageFacts(head);
+		if (facts.width === null && file.size > FACTS_BYTES) {
+			head = new Uint8Array(await file.slice(0, MORE_FACTS_BYTES).arrayBuffer());
+			facts = await imageFacts(head);
+		}
+		mime = imageMime(head);
 	} catch (e) {
 		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
 		facts = null;
@@ -31,7 +38,7 @@ export async function readMedia(file: File, kind: ContentKind, target: ThumbTarg
 	if (!target || !canMakeThumbnails()) return { facts, thumb: 'unsupported' };
 	let blob: Blob;
 	try {
-		blob = await imageThumbnail(file, facts ?? { width: null, height: null });
+		blob = await imageThumbnail(file, facts ?? { width: null, height: null }, mime);
 	} catch (e) {
 		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
 		return { facts, thumb: 'failed' };

@@ -30,15 +30,37 @@ export async function readThumb(library: LibraryId | string, casId: string): Pro
 	}
 }
 
-/** Stores a thumbnail: written under a temporary name and renamed, so a reader never sees half. */
+/**
+ * Stores a thumbnail. No reader looks before the content row says it is stored (written after
+ * this returns), so it is written in place: in a worker through a sync access handle (one
+ * round trip to open; createWritable takes several and a copy).
+ */
 export async function writeThumb(path: { dirs: string[]; name: string }, blob: Blob): Promise<void> {
 	const dir = await folder(path.dirs, true);
-	const partial = `${path.name}.partial`;
-	const handle = await dir.getFileHandle(partial, { create: true });
+	const handle = await dir.getFileHandle(path.name, { create: true });
+	const bytes = new Uint8Array(await blob.arrayBuffer());
+	const sync = (handle as unknown as { createSyncAccessHandle?(): Promise<SyncHandle> }).createSyncAccessHandle;
+	if (typeof sync === 'function') {
+		const access = await sync.call(handle);
+		try {
+			access.truncate(0);
+			access.write(bytes, { at: 0 });
+			access.flush();
+		} finally {
+			access.close();
+		}
+		return;
+	}
 	const writable = await handle.createWritable();
-	await writable.write(blob);
+	await writable.write(bytes);
 	await writable.close();
-	await (handle as unknown as { move(name: string): Promise<void> }).move(path.name);
+}
+
+interface SyncHandle {
+	truncate(size: number): void;
+	write(bytes: Uint8Array, options: { at: number }): number;
+	flush(): void;
+	close(): void;
 }
 
 /** Removes a library's thumbnails (the library was deleted). */
