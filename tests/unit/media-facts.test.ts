@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exifDate, imageFacts } from '../../src/lib/vdfs/media/image-facts';
-import { PHOTO, headerOnlyJpeg, withExif } from '../fixtures/exif';
+import { PHOTO, PHOTO_META, headerOnlyJpeg, withExif } from '../fixtures/exif';
 
 describe('image facts', () => {
 	it('reads camera, lens, exposure, date taken and GPS from EXIF, and pixels from the header', async () => {
@@ -10,17 +10,7 @@ describe('image facts', () => {
 			height: 3000,
 			duration: null,
 			takenAt: PHOTO.takenAt,
-			meta: {
-				camera: 'Canon EOS R6',
-				lens: PHOTO.lens,
-				aperture: 4,
-				exposureTime: 0.004,
-				iso: 400,
-				focalLength: 35,
-				latitude: PHOTO.latitude,
-				longitude: PHOTO.longitude,
-				orientation: 1
-			}
+			meta: PHOTO_META
 		});
 	});
 

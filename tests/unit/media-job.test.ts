@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
-import { PHOTO, headerOnlyJpeg, withExif } from '../fixtures/exif';
+import { PHOTO, PHOTO_META, headerOnlyJpeg, withExif } from '../fixtures/exif';
 import { libraryWithSource, waitForJobs } from './helpers';
 
 const file = (bytes: Uint8Array, mtime = 1) => ({ size: bytes.length, mtime, bytes });
@@ -51,15 +51,7 @@ describe('media jobs', () => {
 			height: 3000,
 			duration: null,
 			takenAt: PHOTO.takenAt,
-			camera: 'Canon EOS R6',
-			lens: PHOTO.lens,
-			aperture: 4,
-			exposureTime: 0.004,
-			iso: 400,
-			focalLength: 35,
-			latitude: PHOTO.latitude,
-			longitude: PHOTO.longitude,
-			orientation: 1,
+			...PHOTO_META,
 			// Node has no canvas: thumbnails are the browser's (e2e).
 			thumb: false
 		});

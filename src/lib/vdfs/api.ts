@@ -14,6 +14,8 @@ export type { ChangeEvent, ChangeTopic } from './events';
 export type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
 export type { IndexerRules } from './indexer/rules';
 export { readThumb } from './media/thumbs';
+export type { MediaMeta } from './media/image-facts';
+import type { MediaMeta } from './media/image-facts';
 
 export interface LibrarySummary {
 	id: LibraryId;
@@ -228,25 +230,14 @@ export interface EntryDetails {
 	media: EntryMedia | null;
 }
 
-/** What a photo's or video's content says of itself. */
-export interface EntryMedia {
+/** What a photo's or video's content says of itself: its media facts and metadata. */
+export interface EntryMedia extends MediaMeta {
 	width: number | null;
 	height: number | null;
 	/** Seconds. */
 	duration: number | null;
 	/** When taken: the camera's wall-clock time, as UTC ms (show it in UTC). */
 	takenAt: number | null;
-	camera?: string;
-	lens?: string;
-	aperture?: number;
-	/** Seconds. */
-	exposureTime?: number;
-	iso?: number;
-	/** Millimetres. */
-	focalLength?: number;
-	latitude?: number;
-	longitude?: number;
-	orientation?: number;
 	/** A thumbnail is stored for it. */
 	thumb: boolean;
 }

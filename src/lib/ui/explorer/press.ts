@@ -55,3 +55,38 @@ export function longPress(onlong: (x: number, y: number) => void) {
 		}
 	};
 }
+
+/** What a view does with an item: pick it (click, tap), open it, or show its menu. */
+export interface ItemActions {
+	onpick: (index: number, event: MouseEvent | PointerEvent) => void;
+	onopen: (index: number) => void;
+	/** Right-click, or a long press on touch (`touch`): the context menu at a point. */
+	onmenu: (index: number, x: number, y: number, touch: boolean) => void;
+}
+
+/**
+ * The event handlers of one item of a view, to spread on it: a click picks, a double-click
+ * opens, a right-click or a long press shows the menu (and the click after a long press is
+ * not a pick).
+ */
+export function itemEvents(actions: () => ItemActions) {
+	let pressed = -1;
+	const press = longPress((x, y) => actions().onmenu(pressed, x, y, true));
+	return (index: number) => ({
+		onclick: (e: MouseEvent) => {
+			if (!press.swallowClick()) actions().onpick(index, e);
+		},
+		ondblclick: () => actions().onopen(index),
+		oncontextmenu: (e: MouseEvent) => {
+			e.preventDefault();
+			if (e.button === 2 || !press.swallowClick()) actions().onmenu(index, e.clientX, e.clientY, false);
+		},
+		onpointerdown: (e: PointerEvent) => {
+			pressed = index;
+			press.onpointerdown(e);
+		},
+		onpointermove: press.onpointermove,
+		onpointerup: press.onpointerup,
+		onpointercancel: press.onpointercancel
+	});
+}
