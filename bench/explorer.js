@@ -84,7 +84,9 @@ export default async function benchExplorer({ log }) {
 		}, ROOT);
 		// Index, content ids, then thumbnails: all done before anything is timed.
 		let jobs;
+		const deadline = Date.now() + 30 * 60_000;
 		for (;;) {
+			if (Date.now() > deadline) throw new Error('the jobs did not finish in 30 minutes');
 			jobs = await page.evaluate(() => window.orrery.listJobs());
 			const pending = jobs.filter((j) => !['done', 'failed', 'cancelled'].includes(j.state));
 			if (pending.length === 0 && jobs.some((j) => j.kind === 'media')) break;

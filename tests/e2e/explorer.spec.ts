@@ -85,7 +85,12 @@ test('the keyboard selects, opens a folder, goes back up, and finds by typing', 
 	await page.getByTestId('explorer-scroller').press('Shift+ArrowDown');
 	await expect(page.getByTestId('selection-count')).toHaveText('· 3 selected');
 	await page.getByTestId('explorer-scroller').press('Control+a');
-	await expect(page.getByTestId('selection-count')).toHaveText('· all selected');
+	await expect(page.getByTestId('selection-count')).toHaveText('· 12 selected (all)');
+	// Ctrl-click then takes one out.
+	await entry(page, 'file-3.txt').click({ modifiers: ['Control'] });
+	await expect(page.getByTestId('selection-count')).toHaveText('· 11 selected (all but 1)');
+	await expect(entry(page, 'file-3.txt')).toHaveAttribute('aria-selected', 'false');
+	await expect(entry(page, 'file-4.txt')).toHaveAttribute('aria-selected', 'true');
 
 	// Typing a name's start moves to it.
 	await page.getByTestId('explorer-scroller').press('Escape');

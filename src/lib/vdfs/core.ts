@@ -151,8 +151,9 @@ export class Core implements CoreApi {
 		};
 		const core = new Core(options, node, device);
 		core.#libraries.start();
-		core.#identifyUpgraded();
+		// Interrupted jobs go back to the queue first, so the upgrades below see them.
 		core.#jobs.resumeAfterOpen();
+		core.#identifyUpgraded();
 		// Not awaited: setting up a recursive watch of a big folder can take a while, and the
 		// core answers meanwhile (a job that starts first simply reads every file).
 		void core.#syncWatches().catch(() => {});
@@ -640,8 +641,11 @@ export class Core implements CoreApi {
 			AND NOT EXISTS (SELECT 1 FROM job j WHERE j.location_id = l.id AND j.kind IN ('index', 'identify'))`
 		);
 		for (const { id } of never) this.#queueIdentify(lib, id);
-		// Content identified before media facts existed (or whose job was interrupted for good).
-		for (const { id } of lib.sql.all<{ id: number }>('SELECT id FROM location')) this.#queueMedia(lib, id);
+		// Content identified before media facts existed. Not for imports: after a reload their
+		// files are gone until imported again (which queues its own jobs).
+		for (const { id } of lib.sql.all<{ id: number }>("SELECT id FROM location WHERE kind <> 'snapshot'")) {
+			this.#queueMedia(lib, id);
+		}
 	}
 
 	/** Queues media facts and thumbnails for a location's content that has none yet. */

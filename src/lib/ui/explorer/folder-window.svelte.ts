@@ -8,8 +8,9 @@ const KEEP_PAGES = 24;
 
 /**
  * A folder's children as a long list of which only the pages in view are fetched: entry(i)
- * returns what is loaded (or undefined, and asks for its page). reload() fetches the kept
- * pages again after a change; the old rows stay on screen until the new ones arrive.
+ * returns what is loaded (or undefined, and asks for its page). reload() fetches again the
+ * pages read since the last reload (those on screen), not every page kept; the old rows stay
+ * until the new ones arrive. A page that fails is not asked for again until the next reload.
  */
 export class FolderWindow {
 	total = $state(0);
@@ -25,6 +26,11 @@ export class FolderWindow {
 	#pages = new Map<number, BrowseEntry[]>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#loading = new Set<number>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#failed = new Set<number>();
+	/** Pages read since the last reload: what a reload fetches again. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#touched = new Set<number>();
 	#generation = 0;
 
 	constructor(
@@ -39,6 +45,7 @@ export class FolderWindow {
 	entry(index: number): BrowseEntry | undefined {
 		void this.#version;
 		const page = Math.floor(index / PAGE);
+		this.#touched.add(page);
 		const rows = this.#pages.get(page);
 		if (!rows) {
 			this.#want(page);
@@ -50,16 +57,26 @@ export class FolderWindow {
 		return rows[index - page * PAGE];
 	}
 
-	/** Fetches the kept pages again (the folder changed). */
+	/** What is loaded at an index, without fetching anything (for ranges over many pages). */
+	peek(index: number): BrowseEntry | undefined {
+		const page = Math.floor(index / PAGE);
+		return this.#pages.get(page)?.[index - page * PAGE];
+	}
+
+	/** Fetches again the pages read since the last reload (the folder changed). */
 	reload(): void {
 		const generation = ++this.#generation;
 		this.#loading.clear();
-		const pages = this.#pages.size > 0 ? [...this.#pages.keys()] : [0];
+		this.#failed.clear();
+		const pages = this.#touched.size > 0 ? [...this.#touched] : [0];
+		this.#touched.clear();
+		// Pages off screen are dropped: fetched afresh if scrolled back to.
+		for (const page of [...this.#pages.keys()]) if (!pages.includes(page)) this.#pages.delete(page);
 		for (const page of pages) void this.#load(page, generation);
 	}
 
 	#want(page: number): void {
-		if (this.#loading.has(page)) return;
+		if (this.#loading.has(page) || this.#failed.has(page)) return;
 		this.#loading.add(page);
 		// Not during render: the fetch starts once the current update is done.
 		queueMicrotask(() => void this.#load(page, this.#generation));
@@ -83,6 +100,7 @@ export class FolderWindow {
 			this.ready = true;
 		} catch (e) {
 			if (generation !== this.#generation) return;
+			this.#failed.add(page);
 			this.error = {
 				code: (e as { code?: string }).code ?? 'Internal',
 				message: e instanceof Error ? e.message : String(e)

@@ -10,21 +10,30 @@ export class Selection {
 	focus = $state(-1);
 	/** Where a shift-range starts. */
 	anchor = $state(-1);
-	/** Ctrl/Cmd+A: everything in the place, loaded or not. */
+	/** Ctrl/Cmd+A: everything in the place, loaded or not, but `except`. */
 	all = $state(false);
+	/** With `all`: the names taken out since (Ctrl/Cmd-click). */
+	except = new SvelteSet<string>();
 	/** The row shown in quick preview (-1: none). */
 	preview = $state(-1);
 
 	has(name: string): boolean {
-		return this.all || this.names.has(name);
+		return this.all ? !this.except.has(name) : this.names.has(name);
 	}
 
+	/** Names selected one by one (with `all`, see `except`). */
 	get size(): number {
 		return this.names.size;
 	}
 
+	/** Anything is selected. */
+	get any(): boolean {
+		return this.all || this.names.size > 0;
+	}
+
 	clear(): void {
 		this.names.clear();
+		this.except.clear();
 		this.all = false;
 	}
 
@@ -37,9 +46,9 @@ export class Selection {
 	}
 
 	toggle(index: number, name: string): void {
-		if (this.all) this.all = false;
-		if (this.names.has(name)) this.names.delete(name);
-		else this.names.add(name);
+		const set = this.all ? this.except : this.names;
+		if (set.has(name)) set.delete(name);
+		else set.add(name);
 		this.focus = index;
 		this.anchor = index;
 	}
@@ -57,6 +66,8 @@ export class Selection {
 	}
 
 	selectAll(): void {
+		this.names.clear();
+		this.except.clear();
 		this.all = true;
 	}
 }

@@ -30,7 +30,9 @@ class ThumbCache {
 
 	/** Forgets a content's thumbnail (it was made again). */
 	forget(library: LibraryId, casId: string): void {
-		this.#urls.delete(`${library}/${casId}`);
+		const key = `${library}/${casId}`;
+		void this.#urls.get(key)?.then((u) => u && URL.revokeObjectURL(u));
+		this.#urls.delete(key);
 	}
 }
 

@@ -22,6 +22,7 @@ type WireRef = { file: File } | { root: number; path: string };
 /** Messages to a hasher worker (src/workers/hasher.worker.ts). */
 export type HasherRequest =
 	| { op: 'root'; root: number; handle: FileSystemDirectoryHandle }
+	| { op: 'drop'; root: number }
 	| { id: number; op: 'identify'; items: { ref: WireRef; indexed: Indexed }[]; inFlight: number }
 	| { id: number; op: 'full'; file: File }
 	| { id: number; op: 'media'; ref: WireRef; indexed: Indexed; kind: ContentKind; target: ThumbTarget }
@@ -104,34 +105,53 @@ export class HasherPool implements Hasher {
 		signal?: AbortSignal
 	): Promise<void> {
 		if (items.length === 0) return;
-		// Kinds are detected as results arrive; the batch ends when the last one is.
+		// Kinds are detected as results arrive; the batch ends when the last one is. Once it has
+		// ended (or was cancelled) nothing more is reported: the caller may have moved on.
 		const detecting: Promise<void>[] = [];
+		let open = true;
+		const report = (index: number, result: IdentifyResult) => {
+			if (open) each(index, result);
+		};
 		const onResults = (results: WireResult[]) => {
 			for (const result of results) {
 				const [index] = result;
 				if (result.length === 2) {
-					each(index, { error: deserializeError(result[1]) });
+					report(index, { error: deserializeError(result[1]) });
 					continue;
 				}
 				const [, casId, head] = result;
 				detecting.push(
 					detectKind(head, items[index].indexed.path).then(
-						(kind) => each(index, { identity: { casId, ...kind } }),
-						(e: unknown) => each(index, { error: toVdfsError(e) })
+						(kind) => report(index, { identity: { casId, ...kind } }),
+						(e: unknown) => report(index, { error: toVdfsError(e) })
 					)
 				);
 			}
 		};
-		await this.#send<void>(
-			(slot) => ({
-				op: 'identify',
-				items: items.map(({ ref, indexed }) => ({ ref: this.#wire(slot, ref), indexed })),
-				inFlight: this.#perWorker
-			}),
-			signal,
-			{ onResults }
-		);
-		await Promise.all(detecting);
+		try {
+			await this.#send<void>(
+				(slot) => ({
+					op: 'identify',
+					items: items.map(({ ref, indexed }) => ({ ref: this.#wire(slot, ref), indexed })),
+					inFlight: this.#perWorker
+				}),
+				signal,
+				{ onResults }
+			);
+			await Promise.all(detecting);
+		} finally {
+			open = false;
+		}
+	}
+
+	/** Workers forget a folder handle (its job is done): its folder lookups go with it. */
+	release(root: FileSystemDirectoryHandle): void {
+		const id = this.#roots.get(root);
+		if (id === undefined) return;
+		this.#roots.delete(root);
+		for (const slot of this.#slots) {
+			if (slot.roots.delete(id)) slot.worker?.postMessage({ op: 'drop', root: id } satisfies HasherRequest);
+		}
 	}
 
 	fullHash(file: File, options: HashProgressOptions = {}): Promise<string> {
@@ -160,7 +180,7 @@ export class HasherPool implements Hasher {
 	}
 
 	#send<T>(
-		request: (slot: Slot) => DistributiveOmit<Exclude<HasherRequest, { op: 'root' | 'cancel' }>, 'id'>,
+		request: (slot: Slot) => DistributiveOmit<Exclude<HasherRequest, { op: 'root' | 'drop' | 'cancel' }>, 'id'>,
 		signal: AbortSignal | undefined,
 		hooks: Pick<Pending, 'onBytes' | 'onResults'>
 	): Promise<T> {
@@ -295,6 +315,10 @@ export function serveHasher(scope: {
 	scope.onmessage = ({ data }) => {
 		if (data.op === 'root') {
 			roots.set(data.root, new DirCache(data.handle));
+			return;
+		}
+		if (data.op === 'drop') {
+			roots.delete(data.root);
 			return;
 		}
 		if (data.op === 'cancel') {

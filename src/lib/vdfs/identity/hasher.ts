@@ -58,6 +58,8 @@ export interface Hasher {
 	fullHash(file: File, options?: HashProgressOptions): Promise<string>;
 	/** Media facts of an image and its thumbnail, stored at `target` (see readMedia). */
 	media(item: IdentifyItem, kind: ContentKind, target: ThumbTarget, signal?: AbortSignal): Promise<MediaResult>;
+	/** Forgets a folder handle a job is done with (and what was looked up under it). */
+	release?(root: FileSystemDirectoryHandle): void;
 	close?(): void;
 }
 

@@ -134,11 +134,13 @@ export async function identifyLocation(
 	};
 
 	const settle = (row: Pending, result: IdentifyResult) => {
-		inFlight.delete(row.id);
+		// After a stop nothing more is written or counted: the row stays in flight, so the
+		// checkpoint keeps it for the resumed job.
+		if (signal.aborted) return;
 		currentPath = row.path;
 		if ('identity' in result) {
 			found.push({ ...result.identity, id: row.id, size: row.size, mtime: row.mtime });
-		} else if (!signal.aborted) {
+		} else {
 			const err = result.error;
 			// Losing permission (or the hasher) ends the job; anything else is this file's problem.
 			if (err.code === 'PermissionLost' || err.code === 'QuotaExceeded' || err.code === 'Internal') {
@@ -147,6 +149,7 @@ export async function identifyLocation(
 			}
 			options.onProblem?.({ path: row.path, code: err.code, message: err.message });
 		}
+		inFlight.delete(row.id);
 		tally.files++;
 		tally.bytes += row.size;
 		options.onProgress?.({ ...tally, identified: tally.identified + found.length, total, currentPath });
@@ -250,6 +253,7 @@ export class IdentifyJob implements JobHandler {
 				}
 			});
 		} finally {
+			if (source.root) this.hasher().release?.(source.root);
 			source.close?.();
 		}
 		emit({ topic: 'entry', library: lib.id });

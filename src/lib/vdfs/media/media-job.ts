@@ -146,6 +146,7 @@ export class MediaJob implements JobHandler {
 			write();
 			throw e;
 		} finally {
+			if (source.root) hasher.release?.(source.root);
 			source.close?.();
 		}
 		write();
