@@ -103,7 +103,14 @@ export default async function benchExplorer({ log }) {
 		// Random bytes can look like an image to magic numbers (a .txt beginning with "BM"): those
 		// count as read too; every photo must have been.
 		const read = mediaJobs.reduce((n, j) => n + j.progress.written, 0);
-		if (read < PHOTOS) throw new Error(`the media jobs read ${read} of ${PHOTOS} photos`);
+		if (read < PHOTOS) {
+			const photos = await page.evaluate(
+				(id) => window.orrery.browseFolder(id, 'photos', { limit: 1000 }),
+				location.id
+			);
+			const missing = photos.entries.filter((e) => !e.thumb).map((e) => `${e.name} (${e.kind}, ${e.casId})`);
+			throw new Error(`the media jobs read ${read} of ${PHOTOS} photos; without a thumbnail: ${missing.join(', ')}`);
+		}
 		const thumbed = mediaJobs.reduce((n, j) => n + j.progress.files, 0);
 		const thumbSeconds = mediaJobs.reduce((n, j) => n + (j.finishedAt - j.startedAt), 0) / 1000;
 		const thumbsPerS = thumbed / thumbSeconds;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
 import { PHOTO, PHOTO_META, headerOnlyJpeg, withExif } from '../fixtures/exif';
-import { libraryWithSource, waitForJobs } from './helpers';
+import { Core } from '../../src/lib/vdfs/core';
+import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
+import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
+import { LocalHasher } from '../../src/lib/vdfs/identity/hasher';
+import { libraryWithSource, memorySource, sqlite, waitForJobs } from './helpers';
 
 const file = (bytes: Uint8Array, mtime = 1) => ({ size: bytes.length, mtime, bytes });
 
@@ -56,6 +60,33 @@ describe('media jobs', () => {
 			thumb: false
 		});
 		expect((await core.entryDetails(view.entries[3].id!)).media).toBeNull();
+	});
+
+	it('keep every result when batches are written while other photos are still being read', async () => {
+		// More photos than one write batch (100), read four at a time, each taking its own time
+		// (as in workers), so batches are written while other reads are under way.
+		const tree: MemoryTree = {};
+		for (let i = 0; i < 230; i++) tree[`p${i}.jpg`] = file(headerOnlyJpeg(100 + i, 50));
+		const hasher = new LocalHasher();
+		const read = hasher.media.bind(hasher);
+		hasher.media = async (...args) => {
+			const result = await read(...args);
+			await new Promise((r) => setTimeout(r, Math.random() * 4));
+			return result;
+		};
+		const roots = new MemoryRoots();
+		const core = await Core.start({ storage: new MemoryStorage(await sqlite(), crypto.randomUUID()), roots, hasher });
+		await core.createLibrary({ name: 'L' });
+		const { id } = await memorySource(roots, tree);
+		await core.addLocation({ name: 'Home', kind: 'opfs', id });
+		await waitForJobs(core, (js) => js.some((j) => j.kind === 'media') && js.every((j) => j.state === 'done'), 20_000, [
+			'index',
+			'identify',
+			'media'
+		]);
+		const view = await core.browseFolder(id, '', { limit: 1000 });
+		expect(view.entries.filter((e) => e.width === null).map((e) => e.name)).toEqual([]);
+		expect(new Set(view.entries.map((e) => e.width)).size).toBe(230);
 	});
 
 	it('report a photo that vanished before it was read and read the rest', async () => {

@@ -118,7 +118,10 @@ export class MediaJob implements JobHandler {
 				indexed: candidate
 			};
 			const target = thumbPath(lib.id, candidate.cas_id);
-			results.push([candidate.cas_id, await hasher.media(item, candidate.kind, target, signal)]);
+			// Awaited first: `results.push(await …)` would read `results` before the await and push
+			// into a batch another lane had already written (three photos lost in bench explorer).
+			const media = await hasher.media(item, candidate.kind, target, signal);
+			results.push([candidate.cas_id, media]);
 		};
 
 		const lane = async () => {
