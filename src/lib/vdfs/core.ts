@@ -43,7 +43,7 @@ import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
 import { duplicateReport, unhashedMembers } from './identity/duplicates';
 import { LocalHasher, type Hasher } from './identity/hasher';
 import { IdentifyJob } from './identity/identify-job';
-import { MediaJob, hasMediaToRead } from './media/media-job';
+import { MediaJob, hasMediaToRead, locationsWithMediaToRead } from './media/media-job';
 import { removeThumbs } from './media/thumbs';
 import { IndexJob } from './indexer/index-job';
 import * as jobs from './jobs/jobs';
@@ -643,9 +643,7 @@ export class Core implements CoreApi {
 		for (const { id } of never) this.#queueIdentify(lib, id);
 		// Content identified before media facts existed. Not for imports: after a reload their
 		// files are gone until imported again (which queues its own jobs).
-		for (const { id } of lib.sql.all<{ id: number }>("SELECT id FROM location WHERE kind <> 'snapshot'")) {
-			this.#queueMedia(lib, id);
-		}
+		for (const id of locationsWithMediaToRead(lib)) this.#queueMedia(lib, id);
 	}
 
 	/** Queues media facts and thumbnails for a location's content that has none yet. */

@@ -1,5 +1,5 @@
 import { VdfsError, toVdfsError } from '../errors';
-import { fsError } from '../fs/source';
+import { fsError, type FileSource } from '../fs/source';
 import type { ContentKind } from '../api';
 import { readMedia, type MediaResult, type ThumbTarget } from '../media/media';
 import { fullHashOfFile, identifyFile, type Identity } from './identify';
@@ -127,6 +127,19 @@ export class DirCache {
 	}
 }
 
+/**
+ * How a job hands a hasher one of a source's files: by path under the source's folder handle,
+ * which the hasher opens in its own thread, or (a source without one) as the File itself.
+ */
+export async function fileRef(source: FileSource, path: string): Promise<FileRef> {
+	if (source.root) return { root: source.root, path };
+	try {
+		return { file: await source.file(path) };
+	} catch (e) {
+		throw fsError(e, path);
+	}
+}
+
 /** The File a ref names, checked against the index. */
 export function openRef<R>(
 	ref: { file: File } | { root: R; path: string },
@@ -172,11 +185,7 @@ export class LocalHasher implements Hasher {
 			async (i) => {
 				const { ref, indexed } = items[i];
 				try {
-					const file = await openRef(ref, indexed, (root) => {
-						let cache = this.#caches.get(root);
-						if (!cache) this.#caches.set(root, (cache = new DirCache(root)));
-						return cache;
-					});
+					const file = await openRef(ref, indexed, (root) => this.#cache(root));
 					each(i, { identity: await identifyFile(file, indexed.path) });
 				} catch (e) {
 					each(i, { error: toVdfsError(e) });
@@ -190,13 +199,15 @@ export class LocalHasher implements Hasher {
 		return fullHashOfFile(file, file.name, options);
 	}
 
+	#cache(root: FileSystemDirectoryHandle): DirCache {
+		let cache = this.#caches.get(root);
+		if (!cache) this.#caches.set(root, (cache = new DirCache(root)));
+		return cache;
+	}
+
 	async media(item: IdentifyItem, kind: ContentKind, target: ThumbTarget, signal?: AbortSignal): Promise<MediaResult> {
 		signal?.throwIfAborted();
-		const file = await openRef(item.ref, item.indexed, (root) => {
-			let cache = this.#caches.get(root);
-			if (!cache) this.#caches.set(root, (cache = new DirCache(root)));
-			return cache;
-		});
+		const file = await openRef(item.ref, item.indexed, (root) => this.#cache(root));
 		try {
 			return await readMedia(file, kind, target);
 		} catch (e) {

@@ -5,7 +5,7 @@ import type { SourceResolver } from '../indexer/index-job';
 import { jobLocation } from '../jobs/jobs';
 import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
-import type { Hasher, IdentifyItem, IdentifyResult } from './hasher';
+import { fileRef, type Hasher, type IdentifyItem, type IdentifyResult } from './hasher';
 import type { Identity } from './identify';
 
 /** Where a stopped identify job picks up: every file with a row id up to `after` was tried. */
@@ -166,14 +166,8 @@ export async function identifyLocation(
 			const items: IdentifyItem[] = [];
 			const sent: Pending[] = [];
 			for (const row of rows) {
-				// A folder handle lets the hasher open the file in its own thread.
-				if (source.root) {
-					items.push({ ref: { root: source.root, path: row.path }, indexed: row });
-					sent.push(row);
-					continue;
-				}
 				try {
-					items.push({ ref: { file: await source.file(row.path) }, indexed: row });
+					items.push({ ref: await fileRef(source, row.path), indexed: row });
 					sent.push(row);
 				} catch (e) {
 					settle(row, { error: fsError(e, row.path) });

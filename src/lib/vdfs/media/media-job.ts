@@ -2,7 +2,7 @@ import type { ContentKind, JobProgress } from '../api';
 import { ENTRY_PATH } from '../entries/entries';
 import { fsError } from '../fs/source';
 import type { SourceResolver } from '../indexer/index-job';
-import type { Hasher, IdentifyItem } from '../identity/hasher';
+import { fileRef, type Hasher, type IdentifyItem } from '../identity/hasher';
 import { jobLocation } from '../jobs/jobs';
 import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
@@ -13,6 +13,20 @@ import { thumbPath } from './thumbs';
 export const MEDIA_JOB_KINDS: readonly ContentKind[] = ['image'];
 
 const KINDS_SQL = MEDIA_JOB_KINDS.map((k) => `'${k}'`).join(', ');
+
+/**
+ * Locations (not imports, whose files are gone after a reload) with content whose media facts
+ * were never read: one pass over content at start, instead of a scan of each location's entries.
+ */
+export function locationsWithMediaToRead(lib: OpenLibrary): number[] {
+	return lib.sql
+		.all<{ id: number }>(
+			`SELECT DISTINCT e.location_id AS id FROM content c JOIN entry e ON e.cas_id = c.cas_id
+			JOIN location l ON l.id = e.location_id
+			WHERE c.media_state = 0 AND c.kind IN (${KINDS_SQL}) AND l.kind <> 'snapshot'`
+		)
+		.map((r) => r.id);
+}
 
 /** Whether a location has content whose media facts were never read. */
 export function hasMediaToRead(lib: OpenLibrary, locationRowId: number): boolean {
@@ -109,14 +123,7 @@ export class MediaJob implements JobHandler {
 		};
 
 		const one = async (candidate: Candidate) => {
-			const item: IdentifyItem = {
-				ref: source.root
-					? { root: source.root, path: candidate.path }
-					: {
-							file: await source.file(candidate.path).catch((e: unknown) => Promise.reject(fsError(e, candidate.path)))
-						},
-				indexed: candidate
-			};
+			const item: IdentifyItem = { ref: await fileRef(source, candidate.path), indexed: candidate };
 			const target = thumbPath(lib.id, candidate.cas_id);
 			// Awaited first: `results.push(await …)` would read `results` before the await and push
 			// into a batch another lane had already written (three photos lost in bench explorer).
