@@ -14,10 +14,13 @@ import type { ChangeEvent } from '$lib/vdfs/events';
 import { EVENTS_CHANNEL, serveCore } from '$lib/vdfs/rpc/bridge';
 import { installErrorTransfer } from '$lib/vdfs/rpc/comlink-errors';
 import { HasherPool } from '$lib/vdfs/identity/hasher-pool';
+import { LentProbe, type MediaProbe } from '$lib/vdfs/media/playable';
 
 installErrorTransfer();
 
 const events = new BroadcastChannel(EVENTS_CHANNEL);
+/** The leader page lends its media elements for videos and audio (see lendMediaProbe). */
+const mediaProbe = new LentProbe();
 
 async function start(): Promise<Core> {
 	const sqlite3 = await sqlite3InitModule();
@@ -30,6 +33,7 @@ async function start(): Promise<Core> {
 			spawn: () => new Worker(new URL('./hasher.worker.ts', import.meta.url), { type: 'module' }),
 			size: hashersFromSettings()
 		}),
+		mediaProbe,
 		defaultDeviceName: defaultDeviceName(),
 		platform: navigator.userAgent
 	});
@@ -80,6 +84,14 @@ const facade = Object.fromEntries(
 	])
 ) as unknown as CoreApi;
 
-expose({ ...facade, ready: () => started.then(() => true) });
+expose({
+	...facade,
+	ready: () => started.then(() => true),
+	lendMediaProbe: (probe: MediaProbe) => mediaProbe.lend(probe)
+});
 
-export type CoreWorkerApi = CoreApi & { ready(): Promise<true> };
+export type CoreWorkerApi = CoreApi & {
+	ready(): Promise<true>;
+	/** The page's media elements, for videos and audio (a comlink proxy). */
+	lendMediaProbe(probe: MediaProbe): void;
+};

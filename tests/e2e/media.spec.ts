@@ -129,6 +129,120 @@ test('thumbnails appear for JPEG, PNG and WebP, turned by EXIF; a broken image k
 	await page.screenshot({ path: test.info().outputPath('explorer-list.png') });
 });
 
+/**
+ * A short video recorded in the page: a canvas whose colour changes every few frames, through
+ * MediaRecorder (WebM, which carries no duration: the reader must find it).
+ */
+async function recorded(page: Page, seconds: number): Promise<Uint8Array> {
+	const bytes = await page.evaluate(async (seconds) => {
+		const canvas = document.createElement('canvas');
+		canvas.width = 320;
+		canvas.height = 240;
+		const g = canvas.getContext('2d')!;
+		const stream = canvas.captureStream(30);
+		const recorder = new MediaRecorder(stream, { mimeType: 'video/webm;codecs=vp8' });
+		const chunks: Blob[] = [];
+		recorder.ondataavailable = (e) => chunks.push(e.data);
+		const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+		recorder.start(100);
+		const start = performance.now();
+		await new Promise<void>((resolve) => {
+			const draw = () => {
+				const t = (performance.now() - start) / 1000;
+				g.fillStyle = `hsl(${Math.round(t * 120) % 360} 80% 50%)`;
+				g.fillRect(0, 0, 320, 240);
+				g.fillStyle = '#fff';
+				g.fillRect(40 + t * 60, 80, 60, 80);
+				if (t < seconds) requestAnimationFrame(draw);
+				else resolve();
+			};
+			draw();
+		});
+		recorder.stop();
+		await stopped;
+		return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+	}, seconds);
+	return Uint8Array.from(bytes);
+}
+
+/** A WAV of a sine tone: 16-bit mono PCM at 8 kHz. */
+function tone(seconds: number): Uint8Array {
+	const rate = 8000;
+	const samples = Math.round(seconds * rate);
+	const bytes = new Uint8Array(44 + samples * 2);
+	const view = new DataView(bytes.buffer);
+	const text = (at: number, s: string) => [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+	text(0, 'RIFF');
+	view.setUint32(4, 36 + samples * 2, true);
+	text(8, 'WAVEfmt ');
+	view.setUint32(16, 16, true);
+	view.setUint16(20, 1, true);
+	view.setUint16(22, 1, true);
+	view.setUint32(24, rate, true);
+	view.setUint32(28, rate * 2, true);
+	view.setUint16(32, 2, true);
+	view.setUint16(34, 16, true);
+	text(36, 'data');
+	view.setUint32(40, samples * 2, true);
+	for (let i = 0; i < samples; i++) view.setInt16(44 + i * 2, Math.sin((i / rate) * 2 * Math.PI * 440) * 8000, true);
+	return bytes;
+}
+
+test('a short recorded video gets a thumbnail of one of its frames, its size and duration; audio gets its duration', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await pickerReturns(page, 'clips');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Clips');
+	const video = await recorded(page, 2);
+	await writeFiles(page, 'clips', {
+		'clip.webm': video,
+		'tone.wav': tone(2.5),
+		// A video by its magic number that no browser can play.
+		'broken.webm': Uint8Array.from([0x1a, 0x45, 0xdf, 0xa3, ...Array.from({ length: 2000 }, (_, i) => (i * 53) % 256)])
+	});
+	await page.goto('/locations');
+	await page.getByTestId('add-folder').click();
+	await page.getByTestId('open-location').click();
+	await page.getByTestId('view-grid').click();
+
+	const thumb = entry(page, 'clip.webm').getByTestId('thumb');
+	await expect(thumb).toBeVisible({ timeout: 60_000 });
+	await expect
+		.poll(() => thumb.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]))
+		.toEqual([256, 192]);
+	// A frame of the recording (coloured), not a black or empty picture.
+	const colour = await thumb.evaluate((img: HTMLImageElement) => {
+		const canvas = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+		const g = canvas.getContext('2d')!;
+		g.drawImage(img, 0, 0);
+		const [r, gr, b] = g.getImageData(10, 10, 1, 1).data;
+		return r + gr + b;
+	});
+	expect(colour).toBeGreaterThan(150);
+	// The recording carries no duration; it was found by seeking to the end.
+	await expect(entry(page, 'clip.webm').getByTestId('duration')).toHaveText('0:02');
+	await expect(entry(page, 'broken.webm').locator('svg[data-kind=video]')).toBeVisible();
+	await expect(entry(page, 'broken.webm').getByTestId('thumb')).toHaveCount(0);
+
+	await entry(page, 'clip.webm').click();
+	const details = page.getByTestId('file-details');
+	await expect(details.getByTestId('detail-dimensions')).toHaveText('320 × 240');
+	await expect(details.getByTestId('detail-duration')).toHaveText('0:02');
+	await entry(page, 'tone.wav').click();
+	await expect(details.getByTestId('detail-duration')).toHaveText('0:03');
+	await expect(details.getByTestId('detail-dimensions')).toHaveCount(0);
+	await page.screenshot({ path: test.info().outputPath('explorer-video.png') });
+
+	// Quick preview plays the file itself.
+	await entry(page, 'clip.webm').click();
+	await page.keyboard.press(' ');
+	const player = page.getByTestId('preview').getByTestId('preview-video');
+	await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThan(0);
+	await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(320);
+});
+
 test('quick preview: Space shows an image at full size, arrows step to the next file, text shows as text', async ({
 	page
 }) => {

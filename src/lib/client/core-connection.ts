@@ -4,12 +4,13 @@
  * calls go straight to its worker with comlink; the others' over the BroadcastChannel bridge.
  * When the leader closes, the browser releases its lock and the next waiting tab starts a core.
  */
-import { wrap, type Remote } from 'comlink';
+import { proxy, wrap, type Remote } from 'comlink';
 import { CORE_METHODS, type ChangeEvent, type CoreApi } from '$lib/vdfs/api';
 import { VdfsError, toVdfsError } from '$lib/vdfs/errors';
 import { connectCore, EVENTS_CHANNEL } from '$lib/vdfs/rpc/bridge';
 import { installErrorTransfer } from '$lib/vdfs/rpc/comlink-errors';
 import type { CoreWorkerApi } from '../../workers/core.worker';
+import { ElementProbe } from './media-probe';
 
 export type Role = 'connecting' | 'leader' | 'follower';
 
@@ -117,6 +118,8 @@ export function connect(): CoreConnection {
 			setRole('connecting', toVdfsError(e));
 			return undefined;
 		}
+		// Videos and audio are read with this page's media elements, which workers lack.
+		void remote.lendMediaProbe(proxy(new ElementProbe())).catch(() => {});
 		workerDied = crashed.then((e) => Promise.reject(e));
 		workerDied.catch(() => {});
 		worker = remote;

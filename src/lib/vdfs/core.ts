@@ -64,6 +64,7 @@ import {
 } from './locations/locations';
 import { searchNames } from './search/names';
 import { Watches } from './watch/watches';
+import type { MediaProbe } from './media/playable';
 
 export interface CoreOptions {
 	storage: DbStorage;
@@ -77,6 +78,8 @@ export interface CoreOptions {
 	roots?: LocationRoots;
 	/** Reads and hashes files for content ids and checksums. @default a LocalHasher (this thread) */
 	hasher?: Hasher;
+	/** Reads videos and audio (a page's media elements). Without it they keep their kind icon. */
+	mediaProbe?: MediaProbe;
 }
 
 /** The VDFS core: owns the databases; runs in the leader tab's worker (or in Node tests). */
@@ -128,7 +131,11 @@ export class Core implements CoreApi {
 						if (state === 'done' && row.location_id !== null) this.#queueMedia(lib, row.location_id);
 					}
 				},
-				media: new MediaJob(files, () => this.#hasher),
+				media: new MediaJob(
+					files,
+					() => this.#hasher,
+					() => options.mediaProbe ?? null
+				),
 				checksum: new ChecksumJob(files, () => this.#hasher)
 			},
 			this.#emit

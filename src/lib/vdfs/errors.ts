@@ -15,6 +15,8 @@ export type VdfsErrorCode =
 	| 'Cancelled'
 	| 'PermissionLost'
 	| 'NotReadable'
+	/** This browser cannot read the format (a codec it lacks, a broken file). */
+	| 'Unsupported'
 	| 'Internal';
 
 export class VdfsError extends Error {
