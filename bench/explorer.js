@@ -1,13 +1,14 @@
 // bench explorer: a folder of 100,000 entries in the built app on OPFS (a real index of real
 // files): the time from navigating to it (a double-click in the explorer) to its first rows
 // painted, the frame times while scrolling through all of it, and thumbnails made per second
-// for 12-megapixel JPEGs (the media job, one hasher worker unless ORRERY_BENCH_HASHERS says).
+// for 12-megapixel JPEGs (the media job, with the app's own hasher pool unless
+// ORRERY_BENCH_HASHERS sets its size).
 import { buildAll, inWorker, median, openApp, openPersistent, round } from './browser.js';
 import { MAKE_FILES } from './web/tree.js';
 
 const ENTRIES = Number(process.env.ORRERY_BENCH_EXPLORER_ENTRIES ?? 100_000);
 const PHOTOS = Number(process.env.ORRERY_BENCH_EXPLORER_PHOTOS ?? 48);
-const HASHERS = Number(process.env.ORRERY_BENCH_HASHERS ?? 1);
+const HASHERS = process.env.ORRERY_BENCH_HASHERS ? Number(process.env.ORRERY_BENCH_HASHERS) : null;
 const ROOT = 'bench-explorer';
 /** Navigations timed; the median is reported. */
 const NAVIGATIONS = 7;
@@ -54,7 +55,7 @@ export default async function benchExplorer({ log }) {
 	buildAll(log);
 	const env = await openPersistent();
 	try {
-		const { page } = await openApp(env.browser, `${env.appUrl}/?hashers=${HASHERS}`, env.context);
+		const { page } = await openApp(env.browser, `${env.appUrl}/${HASHERS ? `?hashers=${HASHERS}` : ''}`, env.context);
 		page.on('crash', () => log('the tab crashed'));
 
 		log(`writing ${ENTRIES.toLocaleString('en-US')} files into one folder and ${PHOTOS} 12-megapixel JPEGs…`);
@@ -114,7 +115,15 @@ export default async function benchExplorer({ log }) {
 		const thumbed = mediaJobs.reduce((n, j) => n + j.progress.files, 0);
 		const thumbSeconds = mediaJobs.reduce((n, j) => n + (j.finishedAt - j.startedAt), 0) / 1000;
 		const thumbsPerS = thumbed / thumbSeconds;
-		log(`thumbnails: ${thumbed} (${PHOTOS} of 12 MP) in ${round(thumbSeconds, 2)} s = ${round(thumbsPerS, 1)}/s`);
+		// The hasher workers that ran: the browser's worker targets.
+		const cdp = await env.browser.newBrowserCDPSession();
+		const { targetInfos } = await cdp.send('Target.getTargets');
+		await cdp.detach();
+		const workers = targetInfos.filter((t) => t.type === 'worker' && /\/hasher\.worker[^/]*\.js$/.test(t.url)).length;
+		log(
+			`thumbnails: ${thumbed} (${PHOTOS} of 12 MP) in ${round(thumbSeconds, 2)} s = ${round(thumbsPerS, 1)}/s ` +
+				`(${workers} hasher worker${workers === 1 ? '' : 's'})`
+		);
 
 		// In the explorer: the location's root in the list view, then into the big folder.
 		const rootUrl = `${env.appUrl}/locations/${location.id}`;

@@ -5,6 +5,12 @@ import { Core } from '../../src/lib/vdfs/core';
 import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import { LocalHasher } from '../../src/lib/vdfs/identity/hasher';
+import { VdfsError } from '../../src/lib/vdfs/errors';
+import { LentProbe, type MediaProbe } from '../../src/lib/vdfs/media/playable';
+import { UNREAD_PAGE_SQL } from '../../src/lib/vdfs/media/media-job';
+import { Sql } from '../../src/lib/vdfs/db/sql';
+import { migrate } from '../../src/lib/vdfs/db/migrate';
+import { libraryMigrations } from '../../src/lib/vdfs/db/library-schema';
 import { libraryWithSource, memorySource, sqlite, waitForJobs } from './helpers';
 
 const file = (bytes: Uint8Array, mtime = 1) => ({ size: bytes.length, mtime, bytes });
@@ -115,6 +121,68 @@ describe('media jobs', () => {
 			['a.jpg', 40],
 			['b.jpg', null]
 		]);
+	});
+
+	it('read videos and audio through the page’s probe: duration and size; one it cannot play keeps its icon', async () => {
+		const asked: string[] = [];
+		// Media elements exist only on a page (e2e media.spec covers the real one); this stands in.
+		const probe: MediaProbe = {
+			async probe(file, kind, size) {
+				asked.push(`${file.name} ${kind} ${size}`);
+				if (file.name === 'broken.mp4') throw new VdfsError('Unsupported', 'This browser cannot play “broken.mp4”.');
+				return kind === 'video'
+					? { duration: 12.5, width: 1920, height: 1080, frame: null }
+					: { duration: 181, width: null, height: null, frame: null };
+			}
+		};
+		const roots = new MemoryRoots();
+		const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
+		const core = await Core.start({ storage, roots, mediaProbe: probe });
+		await core.createLibrary({ name: 'L' });
+		const { id } = await memorySource(roots, {
+			'clip.webm': file(Uint8Array.from([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3])),
+			'copy.webm': file(Uint8Array.from([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3])),
+			'song.mp3': file(Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 9])),
+			'broken.mp4': file(Uint8Array.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32]))
+		});
+		await core.addLocation({ name: 'Home', kind: 'opfs', id });
+		await waitForJobs(core, (js) => js.some((j) => j.kind === 'media') && js.every((j) => j.state === 'done'), 10_000, [
+			'index',
+			'identify',
+			'media'
+		]);
+		// One copy of each content; videos ask for a frame, audio for none.
+		expect(asked.sort()).toEqual(['broken.mp4 video 256', 'clip.webm video 256', 'song.mp3 audio 0']);
+		const view = await core.browseFolder(id, '');
+		expect(view.entries.map((e) => [e.name, e.kind, e.duration, e.width, e.height, e.thumb])).toEqual([
+			['broken.mp4', 'video', null, null, null, false],
+			['clip.webm', 'video', 12.5, 1920, 1080, false],
+			['copy.webm', 'video', 12.5, 1920, 1080, false],
+			['song.mp3', 'audio', 181, null, null, false]
+		]);
+		const media = (await core.listJobs()).find((j) => j.kind === 'media')!;
+		expect(media.problemCount).toBe(0);
+		expect((await core.entryDetails(view.entries[3].id!)).media).toMatchObject({ duration: 181, width: null });
+	});
+
+	it('find unread contents by their own index, not by scanning the location’s entries', async () => {
+		const sql = new Sql(new (await sqlite()).oo1.DB(':memory:'));
+		migrate(sql, libraryMigrations, 'library');
+		const plan = sql
+			.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${UNREAD_PAGE_SQL}`, [1, '', 500])
+			.map((r) => r.detail)
+			.join('\n');
+		expect(plan).toContain('USING INDEX content_media_unread');
+		expect(plan).not.toMatch(/SCAN (e|entry)\b/);
+	});
+
+	it('wait for a page to lend its probe, and report videos as problems to retry when none comes', async () => {
+		const lent = new LentProbe(50);
+		const file = new File([new Uint8Array(4)], 'clip.webm');
+		await expect(lent.probe(file, 'video', 256)).rejects.toMatchObject({ code: 'NotReadable' });
+		const later = lent.probe(file, 'video', 256);
+		lent.lend({ probe: async () => ({ duration: 3, width: 2, height: 1, frame: null }) });
+		await expect(later).resolves.toMatchObject({ duration: 3 });
 	});
 });
 

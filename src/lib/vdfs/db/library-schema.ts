@@ -176,5 +176,14 @@ export const libraryMigrations: readonly Migration[] = [
 			ALTER TABLE content ADD COLUMN media TEXT;
 			ALTER TABLE content ADD COLUMN media_state INTEGER NOT NULL DEFAULT 0;
 			ALTER TABLE content ADD COLUMN thumb INTEGER NOT NULL DEFAULT 0;
+		`),
+	// 6: the contents whose media are still to read get an index of their own, so a media job
+	// finds the few new photos of a location without scanning all of its entries (bench
+	// explorer: two scans of 100,000 entries took a third of a 48-photo job). The kinds are
+	// media-job.ts MEDIA_JOB_KINDS, written out: a query uses it only with the same list.
+	(sql) =>
+		sql.exec(`
+			CREATE INDEX content_media_unread ON content(cas_id)
+				WHERE media_state = 0 AND kind IN ('image', 'video', 'audio');
 		`)
 ];

@@ -2,17 +2,22 @@ import type { ContentKind, JobProgress } from '../api';
 import { ENTRY_PATH } from '../entries/entries';
 import { fsError } from '../fs/source';
 import type { SourceResolver } from '../indexer/index-job';
-import { fileRef, type Hasher, type IdentifyItem } from '../identity/hasher';
+import { checkIndexed, fileRef, type Hasher, type IdentifyItem } from '../identity/hasher';
 import { jobLocation } from '../jobs/jobs';
 import { rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
 import type { MediaResult } from './media';
+import { readPlayable, type MediaProbe } from './playable';
 import { thumbPath } from './thumbs';
 
-/** The kinds a media job reads (videos need a media element, which workers lack: later). */
-export const MEDIA_JOB_KINDS: readonly ContentKind[] = ['image'];
+/**
+ * The kinds a media job reads: images in the hasher workers, videos and audio through the
+ * page's media elements (a MediaProbe), which workers lack.
+ */
+export const MEDIA_JOB_KINDS: readonly ContentKind[] = ['image', 'video', 'audio'];
 
-const KINDS_SQL = MEDIA_JOB_KINDS.map((k) => `'${k}'`).join(', ');
+/** As in the index content_media_unread (schema migration 6), which a query uses only then. */
+const UNREAD = `c.media_state = 0 AND c.kind IN (${MEDIA_JOB_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 /**
  * Locations (not imports, whose files are gone after a reload) with content whose media facts
@@ -23,7 +28,7 @@ export function locationsWithMediaToRead(lib: OpenLibrary): number[] {
 		.all<{ id: number }>(
 			`SELECT DISTINCT e.location_id AS id FROM content c JOIN entry e ON e.cas_id = c.cas_id
 			JOIN location l ON l.id = e.location_id
-			WHERE c.media_state = 0 AND c.kind IN (${KINDS_SQL}) AND l.kind <> 'snapshot'`
+			WHERE ${UNREAD} AND l.kind <> 'snapshot'`
 		)
 		.map((r) => r.id);
 }
@@ -32,8 +37,8 @@ export function locationsWithMediaToRead(lib: OpenLibrary): number[] {
 export function hasMediaToRead(lib: OpenLibrary, locationRowId: number): boolean {
 	return (
 		lib.sql.value<number>(
-			`SELECT 1 FROM entry e JOIN content c ON c.cas_id = e.cas_id
-			WHERE e.location_id = ? AND c.media_state = 0 AND c.kind IN (${KINDS_SQL}) LIMIT 1`,
+			`SELECT 1 FROM content c WHERE ${UNREAD}
+			AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?) LIMIT 1`,
 			[locationRowId]
 		) === 1
 	);
@@ -47,6 +52,17 @@ interface Candidate {
 	cas_id: string;
 	kind: ContentKind;
 }
+
+/**
+ * The next unread contents (after a content id) with one copy of each in a location: content
+ * first, by its own index, not the location's entries. Parameters: location row id, after, limit.
+ */
+export const UNREAD_PAGE_SQL = `SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime, c.cas_id, c.kind
+	FROM content c
+	JOIN entry e ON e.id = (SELECT id FROM entry WHERE cas_id = c.cas_id AND location_id = ? LIMIT 1)
+	JOIN entry p ON p.id = e.parent_id
+	WHERE ${UNREAD} AND c.cas_id > ?
+	ORDER BY c.cas_id LIMIT ?`;
 
 /** Rows read from the index at a time. */
 const PAGE = 500;
@@ -62,13 +78,16 @@ const BATCH = 100;
 /**
  * Media jobs: for each content of a location whose facts were never read (one copy of it, as
  * copies share content), the dimensions, date taken and EXIF, and a thumbnail in OPFS keyed by
- * content id. Runs in the hasher workers, LANES_PER_WORKER images in flight per worker. A content already read (by another location,
- * another copy) is skipped; a file that cannot be opened is reported and tried next time.
+ * content id. Images are read in the hasher workers, LANES_PER_WORKER in flight per worker;
+ * videos and audio through the probe. A content already read (by another location, another
+ * copy) is skipped; a file that cannot be opened is reported and tried next time.
  */
 export class MediaJob implements JobHandler {
 	constructor(
 		private readonly sources: SourceResolver,
-		private readonly hasher: () => Hasher
+		private readonly hasher: () => Hasher,
+		/** Reads videos and audio; null where there is no page to lend media elements (Node). */
+		private readonly probe: () => MediaProbe | null = () => null
 	) {}
 
 	async run({ lib, row, signal, progress, problem, emit }: JobContext): Promise<void> {
@@ -79,11 +98,11 @@ export class MediaJob implements JobHandler {
 		const started = Date.now();
 		const total =
 			lib.sql.value<number>(
-				`SELECT count(DISTINCT c.cas_id) FROM entry e JOIN content c ON c.cas_id = e.cas_id
-				WHERE e.location_id = ? AND c.media_state = 0 AND c.kind IN (${KINDS_SQL})`,
+				`SELECT count(*) FROM content c WHERE ${UNREAD}
+				AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?)`,
 				[locationRowId]
 			) ?? 0;
-		let after = 0;
+		let after = '';
 		let page: Candidate[] = [];
 		let exhausted = false;
 		const seen = new Set<string>();
@@ -94,15 +113,9 @@ export class MediaJob implements JobHandler {
 		const next = (): Candidate | undefined => {
 			for (;;) {
 				if (page.length === 0 && !exhausted) {
-					page = lib.sql.all<Candidate>(
-						`SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime, c.cas_id, c.kind
-						FROM entry e JOIN content c ON c.cas_id = e.cas_id JOIN entry p ON p.id = e.parent_id
-						WHERE e.location_id = ? AND e.id > ? AND c.media_state = 0 AND c.kind IN (${KINDS_SQL})
-						ORDER BY e.id LIMIT ?`,
-						[locationRowId, after, PAGE]
-					);
+					page = lib.sql.all<Candidate>(UNREAD_PAGE_SQL, [locationRowId, after, PAGE]);
 					exhausted = page.length < PAGE;
-					if (page.length > 0) after = page[page.length - 1].id;
+					if (page.length > 0) after = page[page.length - 1].cas_id;
 					page.reverse();
 				}
 				const candidate = page.pop();
@@ -123,11 +136,18 @@ export class MediaJob implements JobHandler {
 		};
 
 		const one = async (candidate: Candidate) => {
-			const item: IdentifyItem = { ref: await fileRef(source, candidate.path), indexed: candidate };
 			const target = thumbPath(lib.id, candidate.cas_id);
 			// Awaited first: `results.push(await …)` would read `results` before the await and push
 			// into a batch another lane had already written (three photos lost in bench explorer).
-			const media = await hasher.media(item, candidate.kind, target, signal);
+			let media: MediaResult;
+			if (candidate.kind === 'video' || candidate.kind === 'audio') {
+				const file = await source.file(candidate.path);
+				checkIndexed(file, candidate);
+				media = await readPlayable(file, candidate.kind, target, this.probe());
+			} else {
+				const item: IdentifyItem = { ref: await fileRef(source, candidate.path), indexed: candidate };
+				media = await hasher.media(item, candidate.kind, target, signal);
+			}
 			results.push([candidate.cas_id, media]);
 		};
 
@@ -172,7 +192,8 @@ export class MediaJob implements JobHandler {
 export function writeMedia(lib: OpenLibrary, batch: readonly [string, MediaResult][]): number {
 	const rows = batch.map(([casId, { facts, thumb }]) => {
 		const hasFacts =
-			facts !== null && (facts.width !== null || facts.takenAt !== null || Object.keys(facts.meta).length > 0);
+			facts !== null &&
+			(facts.width !== null || facts.duration !== null || facts.takenAt !== null || Object.keys(facts.meta).length > 0);
 		return [
 			casId,
 			facts?.width ?? null,

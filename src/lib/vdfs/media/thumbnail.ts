@@ -14,12 +14,14 @@ export function canMakeThumbnails(): boolean {
  * Throws if the browser cannot decode it (a RAW file, a broken image).
  */
 export async function imageThumbnail(
-	file: Blob,
+	file: Blob | Uint8Array<ArrayBuffer>,
 	facts: Pick<MediaFacts, 'width' | 'height'>,
 	mime: string | null = null
 ): Promise<Blob> {
 	const size = facts.width && facts.height ? fit(facts.width, facts.height) : null;
-	const bitmap = (size && mime && (await scaledDecode(file, mime, size))) || (await bitmapDecode(file, size));
+	const bitmap =
+		(size && mime && (await scaledDecode(file, mime, size))) ||
+		(await bitmapDecode(file instanceof Blob ? file : new Blob([file]), size));
 	try {
 		const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
 		const context = canvas.getContext('2d');
@@ -50,10 +52,19 @@ async function bitmapDecode(file: Blob, size: [number, number] | null): Promise<
  * then scales to `size`; the frame carries the EXIF rotation, which the bitmap applies. Null
  * where ImageDecoder cannot help, so the caller falls back.
  */
-async function scaledDecode(file: Blob, mime: string, size: [number, number]): Promise<ImageBitmap | null> {
-	if (typeof ImageDecoder === 'undefined' || !(await ImageDecoder.isTypeSupported(mime))) return null;
+async function scaledDecode(
+	file: Blob | Uint8Array<ArrayBuffer>,
+	mime: string,
+	size: [number, number]
+): Promise<ImageBitmap | null> {
+	if (typeof ImageDecoder === 'undefined' || !(await decodable(mime))) return null;
 	const longest = Math.max(...size);
-	const decoder = new ImageDecoder({ data: file.stream(), type: mime, desiredWidth: longest, desiredHeight: longest });
+	const decoder = new ImageDecoder({
+		data: file instanceof Blob ? file.stream() : file,
+		type: mime,
+		desiredWidth: longest,
+		desiredHeight: longest
+	});
 	try {
 		const { image } = await decoder.decode({ frameIndex: 0 });
 		try {
@@ -64,6 +75,15 @@ async function scaledDecode(file: Blob, mime: string, size: [number, number]): P
 	} finally {
 		decoder.close();
 	}
+}
+
+const decodableTypes = new Map<string, Promise<boolean>>();
+
+/** ImageDecoder.isTypeSupported, asked once a type. */
+function decodable(mime: string): Promise<boolean> {
+	let known = decodableTypes.get(mime);
+	if (!known) decodableTypes.set(mime, (known = ImageDecoder.isTypeSupported(mime).catch(() => false)));
+	return known;
 }
 
 /** A size scaled to fit THUMB_SIZE, aspect kept, never enlarged. */

@@ -36,8 +36,16 @@ export async function readThumb(library: LibraryId | string, casId: string): Pro
  * round trip to open; createWritable takes several and a copy).
  */
 export async function writeThumb(path: { dirs: string[]; name: string }, blob: Blob): Promise<void> {
-	const dir = await folder(path.dirs, true);
-	const handle = await dir.getFileHandle(path.name, { create: true });
+	const key = path.dirs.join('/');
+	let handle: FileSystemFileHandle;
+	try {
+		handle = await (await shard(key, path.dirs)).getFileHandle(path.name, { create: true });
+	} catch (e) {
+		// The folder went (its library was deleted, storage cleared): look it up afresh once.
+		if (!(e instanceof DOMException && e.name === 'NotFoundError')) throw e;
+		shards.delete(key);
+		handle = await (await shard(key, path.dirs)).getFileHandle(path.name, { create: true });
+	}
 	const bytes = new Uint8Array(await blob.arrayBuffer());
 	const sync = (handle as unknown as { createSyncAccessHandle?(): Promise<SyncHandle> }).createSyncAccessHandle;
 	if (typeof sync === 'function') {
@@ -61,6 +69,21 @@ interface SyncHandle {
 	write(bytes: Uint8Array, options: { at: number }): number;
 	flush(): void;
 	close(): void;
+}
+
+/**
+ * Thumbnail folders by path, so that storing one is a single round trip to open the file and
+ * not three more to walk down to its folder (a few hundred folders a library).
+ */
+const shards = new Map<string, Promise<FileSystemDirectoryHandle>>();
+
+function shard(key: string, dirs: string[]): Promise<FileSystemDirectoryHandle> {
+	let dir = shards.get(key);
+	if (!dir) {
+		shards.set(key, (dir = folder(dirs, true)));
+		dir.catch(() => shards.delete(key));
+	}
+	return dir;
 }
 
 /** Removes a library's thumbnails (the library was deleted). */
