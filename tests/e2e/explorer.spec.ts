@@ -108,3 +108,62 @@ test('the keyboard selects, opens a folder, goes back up, and finds by typing', 
 	await page.getByTestId('explorer-scroller').press('Alt+ArrowUp');
 	await expect(page).not.toHaveURL(/path=/);
 });
+
+test('the column view shows the folders above, walks the tree with Left and Right, and opens from any column', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await pickerReturns(page, 'cols');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Columns');
+	await page.evaluate(async () => {
+		const files = ['Photos/2024/beach.txt', 'Photos/2024/hills.txt', 'Photos/readme.txt', 'Docs/plan.txt', 'top.txt'];
+		const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('cols', { create: true });
+		for (const path of files) {
+			const parts = path.split('/');
+			let dir = root;
+			for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+			const writable = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+			await writable.write(path);
+			await writable.close();
+		}
+	});
+	await addLocation(page, 'cols', 5);
+	await page.getByTestId('view-columns').click();
+	const column = (path: string) => page.locator(`[data-testid=folder-column][data-path="${path}"]`);
+	const list = page.getByTestId('explorer-scroller');
+	await expect(list).toBeFocused();
+	await expect(entry(page, 'Docs')).toBeVisible();
+
+	// Down to Photos: its contents show in the next column before it is opened.
+	await list.press('ArrowDown');
+	await list.press('ArrowDown');
+	await expect(entry(page, 'Photos')).toHaveAttribute('aria-selected', 'true');
+	await expect(column('Photos').locator('[data-testid=column-entry][data-name="2024"]')).toBeVisible();
+	// Right opens it; the top folder stays beside it, Photos marked as the way in.
+	await list.press('ArrowRight');
+	await expect(page).toHaveURL(/path=Photos$/);
+	await expect(column('').locator('[data-testid=column-entry][data-name="Photos"]')).toHaveClass(/lead/);
+	await expect(entry(page, 'readme.txt')).toBeVisible();
+	await list.press('ArrowDown');
+	await expect(entry(page, '2024')).toHaveAttribute('aria-selected', 'true');
+	await list.press('ArrowRight');
+	await expect(page).toHaveURL(/path=Photos%2F2024$/);
+	await expect(column('')).toBeVisible();
+	await expect(column('Photos').locator('[data-testid=column-entry][data-name="2024"]')).toHaveClass(/lead/);
+	await expect(entry(page, 'hills.txt')).toBeVisible();
+	await page.screenshot({ path: test.info().outputPath('explorer-columns.png') });
+
+	// Left goes up with the folder just left focused.
+	await list.press('ArrowLeft');
+	await expect(page).toHaveURL(/path=Photos$/);
+	await expect(entry(page, '2024')).toHaveAttribute('aria-selected', 'true');
+	// A file in a column above: its folder opens with it selected and in the inspector.
+	await column('').locator('[data-testid=column-entry][data-name="top.txt"]').click();
+	await expect(page).not.toHaveURL(/path=/);
+	await expect(entry(page, 'top.txt')).toHaveAttribute('aria-selected', 'true');
+	await expect(page.getByTestId('file-details')).toContainText('top.txt');
+	// The view is remembered.
+	await page.reload();
+	await expect(page.locator('[data-testid=folder-browser]')).toHaveAttribute('data-view', 'columns');
+});
