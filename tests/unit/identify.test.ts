@@ -65,6 +65,15 @@ describe('file kinds', () => {
 		expect((await detectKind(bytes(64), 'song.flac')).kind).toBe('audio');
 	});
 
+	it('come from the name where the bytes match only a weak two-byte signature', async () => {
+		// An MPEG audio frame header: random bytes match one about once in a thousand.
+		const sync = Uint8Array.from([0xff, 0xfb, 0x90, 0x64, ...bytes(60)]);
+		expect(await detectKind(sync, 'notes.txt')).toEqual({ kind: 'text', mime: 'text/plain' });
+		expect((await detectKind(sync, 'song.mp3')).kind).toBe('audio');
+		expect((await detectKind(sync, 'recording')).kind).toBe('audio');
+		expect((await detectKind(Uint8Array.from([0x42, 0x4d, ...bytes(60)]), 'data.csv')).kind).toBe('text');
+	});
+
 	it('fall back to text for readable bytes and unknown for the rest', async () => {
 		expect(await detectKind(new TextEncoder().encode('Grüße, 日本語\n'), 'README')).toEqual({
 			kind: 'text',
@@ -104,6 +113,18 @@ describe('identify jobs', () => {
 		expect(notes.entry.casId).toBe('4d70ca83d92fed8e');
 		const original = await core.entryDetails(await entryId(core, loc, 'a', 'photo.png'));
 		expect(original).toMatchObject({ kind: 'image', mime: 'image/png', copies: 2 });
+		// The inspector lists the other copy, where it is.
+		expect(original.otherCopies).toEqual([
+			{
+				entryId: await entryId(core, loc, 'b', 'copy of photo.png'),
+				locationId: loc,
+				locationName: expect.any(String),
+				path: 'b/copy of photo.png',
+				deviceName: expect.any(String),
+				here: true
+			}
+		]);
+		expect(notes.otherCopies).toEqual([]);
 		expect(original.entry.casId).toBe(await casId(fileBytes(new Blob([photo as BlobPart]))));
 		const empty = await core.entryDetails(await entryId(core, loc, 'b', 'empty.txt'));
 		expect(empty.entry.casId).toBeNull();
