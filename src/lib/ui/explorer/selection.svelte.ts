@@ -65,6 +65,22 @@ export class Selection {
 		this.focus = index;
 	}
 
+	/**
+	 * A rubber band's rows added to `base` (rows not loaded are skipped). The focus stays: the
+	 * inspector, which follows it, would narrow the view under the band.
+	 */
+	band(indices: readonly number[], nameAt: (i: number) => string | undefined, base: ReadonlySet<string>): void {
+		this.all = false;
+		this.except.clear();
+		const next = new Set(base);
+		for (const i of indices) {
+			const name = nameAt(i);
+			if (name !== undefined) next.add(name);
+		}
+		for (const name of [...this.names]) if (!next.has(name)) this.names.delete(name);
+		for (const name of next) if (!this.names.has(name)) this.names.add(name);
+	}
+
 	selectAll(): void {
 		this.names.clear();
 		this.except.clear();
