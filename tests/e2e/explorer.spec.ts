@@ -167,3 +167,57 @@ test('the column view shows the folders above, walks the tree with Left and Righ
 	await page.reload();
 	await expect(page.locator('[data-testid=folder-browser]')).toHaveAttribute('data-view', 'columns');
 });
+
+test('a rubber band drawn from empty space selects the tiles it touches; Ctrl adds; a click on empty space clears', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await pickerReturns(page, 'band');
+	await openApp(page);
+	await createLibraryFromUi(page, 'Band');
+	await makeTree(page, { root: 'band', dirs: 1, perDir: 10 });
+	await addLocation(page, 'band', 10);
+	await entry(page, 'folder 0').dblclick();
+	await page.getByTestId('view-grid').click();
+	const tile = (i: number) => page.locator(`[data-testid=folder-entry][data-index="${i}"]`);
+	await expect(tile(9)).toBeVisible();
+	const boxes = await Promise.all(Array.from({ length: 10 }, (_, i) => tile(i).boundingBox()));
+	const columns = boxes.filter((b) => b!.y === boxes[0]!.y).length;
+	expect(columns).toBeGreaterThanOrEqual(4);
+	expect(columns).toBeLessThan(10);
+	const selected = async () =>
+		(
+			await page
+				.locator('[data-testid=folder-entry][aria-selected=true]')
+				.evaluateAll((tiles) => tiles.map((t) => Number(t.getAttribute('data-index'))))
+		).sort((a, b) => a - b);
+
+	// From below the last row, up and left to the first tile: columns 0–2 of every row.
+	const last = boxes[9]!;
+	const second = boxes[2]!;
+	await page.mouse.move(second.x + second.width - 5, last.y + last.height + 40);
+	await page.mouse.down();
+	await page.mouse.move(boxes[0]!.x + 60, boxes[0]!.y + 60, { steps: 5 });
+	await expect(page.getByTestId('rubber-band')).toBeVisible();
+	await page.mouse.move(boxes[0]!.x + 20, boxes[0]!.y + 20, { steps: 5 });
+	await page.mouse.up();
+	await expect(page.getByTestId('rubber-band')).toHaveCount(0);
+	const expected = Array.from({ length: 10 }, (_, i) => i).filter((i) => i % columns <= 2);
+	expect(await selected()).toEqual(expected);
+	await expect(page.getByTestId('selection-count')).toHaveText(`· ${expected.length} selected`);
+
+	// With Ctrl, a second band down the fourth column adds it.
+	const fourth = boxes[3]!;
+	await page.keyboard.down('Control');
+	await page.mouse.move(fourth.x + fourth.width / 2, last.y + last.height + 30);
+	await page.mouse.down();
+	await page.mouse.move(fourth.x + fourth.width / 2 + 10, fourth.y + 20, { steps: 5 });
+	await page.mouse.up();
+	await page.keyboard.up('Control');
+	expect(await selected()).toEqual(Array.from({ length: 10 }, (_, i) => i).filter((i) => i % columns <= 3));
+
+	// A click on empty space clears the selection.
+	await page.mouse.click(last.x + last.width / 2, last.y + last.height + 60);
+	await expect(page.getByTestId('selection-count')).toHaveCount(0);
+	expect(await selected()).toEqual([]);
+});

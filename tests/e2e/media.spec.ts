@@ -111,6 +111,11 @@ test('thumbnails appear for JPEG, PNG and WebP, turned by EXIF; a broken image k
 	await expect(details.getByTestId('detail-gps')).toHaveAttribute('href', /mlat=48\.858222&mlon=2\.2945/);
 	await expect(details.getByTestId('thumb')).toBeVisible();
 	await page.screenshot({ path: test.info().outputPath('explorer-inspector.png') });
+	// The other copy is listed and links to itself, selected in its folder.
+	await details.locator('[data-testid=other-copy][data-path="copy of photo.jpg"] a').click();
+	await expect(page).toHaveURL(/select=copy/);
+	await expect(entry(page, 'copy of photo.jpg')).toHaveAttribute('aria-selected', 'true');
+	await expect(details.getByTestId('other-copy')).toHaveAttribute('data-path', 'photo.jpg');
 
 	// The media view: pictures only, dense.
 	await page.getByTestId('view-media').click();
@@ -287,6 +292,20 @@ test('quick preview: Space shows an image at full size, arrows step to the next 
 	await expect(preview.getByTestId('preview-name')).toHaveText('a photo.jpg');
 	await page.keyboard.press(' ');
 	await expect(preview).toHaveCount(0);
+
+	// The sidebar lists the location and the files previewed, newest first; one opens its folder
+	// with it selected.
+	await page.goto('/locations');
+	await expect(page.locator('[data-testid=sidebar-location][data-name=preview]')).toBeVisible();
+	const recent = page.getByTestId('sidebar-recent');
+	await expect(recent).toHaveCount(3);
+	await expect(recent.first()).toHaveAttribute('data-path', 'a photo.jpg');
+	await recent.nth(1).click();
+	await expect(page).toHaveURL(/select=b(\+|%20)notes\.txt/);
+	await expect(page.locator('[data-testid=folder-entry][data-name="b notes.txt"]')).toHaveAttribute(
+		'aria-selected',
+		'true'
+	);
 });
 
 test('on a phone: a tap opens a folder and previews a photo; a long press selects, then taps add to it', async ({

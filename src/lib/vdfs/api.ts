@@ -226,8 +226,25 @@ export interface EntryDetails {
 	fullHash: string | null;
 	/** Entries in the library with the same content id, this one included. */
 	copies: number;
+	/** The other copies (at most OTHER_COPIES of them), on this device and the others. */
+	otherCopies: CopyRef[];
 	/** Media facts, once read (see the media job). */
 	media: EntryMedia | null;
+}
+
+/** Other copies listed in EntryDetails; `copies` counts them all. */
+export const OTHER_COPIES = 20;
+
+/** Another file with the same content, wherever it is. */
+export interface CopyRef {
+	entryId: EntryId;
+	locationId: LocationId;
+	locationName: string;
+	/** Path inside its location. */
+	path: string;
+	deviceName: string;
+	/** On this device (else another device's, known through sync). */
+	here: boolean;
 }
 
 /** What a photo's or video's content says of itself: its media facts and metadata. */

@@ -1,4 +1,4 @@
-import type { EntryDetails, EntryMedia, EntryRow } from '../api';
+import { OTHER_COPIES, type CopyRef, type EntryDetails, type EntryMedia, type EntryRow } from '../api';
 import type { MediaMeta } from '../media/image-facts';
 import { VdfsError } from '../errors';
 import type { EntryId } from '../ids';
@@ -39,6 +39,7 @@ export function entryDetails(lib: OpenLibrary, id: EntryId): EntryDetails {
 		mime: row.mime ?? guess.mime,
 		fullHash: row.fullHash,
 		copies: row.copies,
+		otherCopies: entry.casId && row.copies > 1 ? otherCopies(lib, entry.casId, id) : [],
 		media: row.media && {
 			width: row.media.width,
 			height: row.media.height,
@@ -48,4 +49,21 @@ export function entryDetails(lib: OpenLibrary, id: EntryId): EntryDetails {
 			thumb: row.media.thumb === 1
 		}
 	};
+}
+
+/** Up to OTHER_COPIES other entries with a content id: this device's first, then by place. */
+function otherCopies(lib: OpenLibrary, casId: string, except: EntryId): CopyRef[] {
+	const here = lib.deviceRowId;
+	return lib.sql.json<CopyRef>(
+		`SELECT json_group_array(json_object('entryId', uuid, 'locationId', location, 'locationName', place,
+			'path', path, 'deviceName', device, 'here', json(iif(here, 'true', 'false'))))
+		FROM (SELECT x.uuid, l.uuid AS location, l.name AS place, d.name AS device, l.device_id = ? AS here,
+				iif(p.path IS NULL OR p.path = '', x.name, p.path || '/' || x.name) AS path
+			FROM entry x JOIN location l ON l.id = x.location_id JOIN device d ON d.id = l.device_id
+			LEFT JOIN entry p ON p.id = x.parent_id
+			WHERE x.cas_id = ? AND x.uuid <> ?
+			ORDER BY here DESC, place, path
+			LIMIT ${OTHER_COPIES})`,
+		[here, casId, except]
+	);
 }
