@@ -47,6 +47,8 @@ export class RubberBand {
 
 		const selection = this.selection();
 		const adding = event.ctrlKey || event.metaKey || event.shiftKey;
+		// A snapshot, read only while dragging: not state.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const base = adding && !selection.all ? new Set(selection.names) : new Set<string>();
 		const point = (clientX: number, clientY: number) => ({
 			x: clientX - bounds.left + scroller.scrollLeft,

@@ -72,6 +72,8 @@ export class Selection {
 	band(indices: readonly number[], nameAt: (i: number) => string | undefined, base: ReadonlySet<string>): void {
 		this.all = false;
 		this.except.clear();
+		// The new selection, worked out before `names` (the state) changes as little as it must.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const next = new Set(base);
 		for (const i of indices) {
 			const name = nameAt(i);
