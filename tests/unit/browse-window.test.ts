@@ -107,6 +107,25 @@ describe('browsing a folder', () => {
 		expect(view.total).toBe(2);
 	});
 
+	it('sorts names in natural order: numbers by value, case and leading zeros aside', async () => {
+		const tree: MemoryTree = {};
+		const shuffled = ['IMG_10.jpg', 'img_2.jpg', 'IMG_1.jpg', 'v1.10', 'v1.9', 'a007', 'a7', 'a10', 'b', 'A1b'];
+		for (const name of shuffled) tree[name] = text(name, 1);
+		const natural = ['A1b', 'a007', 'a7', 'a10', 'b', 'IMG_1.jpg', 'img_2.jpg', 'IMG_10.jpg', 'v1.9', 'v1.10'];
+		const { core, id } = await indexed(tree);
+		expect(await names(core, id, {})).toEqual(natural);
+		expect(await names(core, id, { descending: true })).toEqual([...natural].reverse());
+		// The same order before the index reaches a folder (listed from disk).
+		const held = await heldLocation({ held: {}, ...tree }, 'held');
+		try {
+			const view = await held.core.browseFolder(held.id, '', {});
+			expect(view.from).toBe('disk');
+			expect(view.entries.map((e) => e.name)).toEqual(['held', ...natural]);
+		} finally {
+			held.release();
+		}
+	});
+
 	it('sorts and windows a folder listed from disk before the first index reaches it', async () => {
 		const { core, id, release } = await heldLocation({ held: {}, ...TREE }, 'held');
 		try {

@@ -55,6 +55,21 @@ describe('migrations', () => {
 		expect((err as VdfsError).message).toMatch(/newer version of Orrery/);
 	});
 
+	it('give names already indexed their natural-order key (migration 7)', async () => {
+		const sql = await memoryDb();
+		migrate(sql, libraryMigrations.slice(0, 6), 'library');
+		sql.exec(`INSERT INTO device (id, uuid, name) VALUES (1, 'd', 'D');
+			INSERT INTO location (id, uuid, device_id, name, kind, created_at, seq) VALUES (1, 'l', 1, 'L', 'opfs', 0, 1);
+			INSERT INTO entry (id, uuid, location_id, parent_id, name, is_dir, path, seq) VALUES (1, 'r', 1, NULL, '', 1, '', 1);
+			INSERT INTO entry (id, uuid, location_id, parent_id, name, seq) VALUES (2, 'a', 1, 1, 'IMG_010.JPG', 2), (3, 'b', 1, 1, 'Ünïcode 2', 3);`);
+		migrate(sql, libraryMigrations, 'library');
+		expect(sql.all('SELECT name_key FROM entry ORDER BY id').map((r) => r.name_key)).toEqual([
+			'',
+			'img_210.jpg',
+			'ünïcode 12'
+		]);
+	});
+
 	it('build the library schema with its application id, FTS index and sync columns', async () => {
 		const sql = await memoryDb();
 		migrate(sql, libraryMigrations, 'library');

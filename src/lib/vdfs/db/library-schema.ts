@@ -1,4 +1,5 @@
 import type { Migration } from './migrate';
+import { naturalKey } from '../entries/natural';
 
 /** 'ORRY': marks a SQLite file as an Orrery library, so a foreign database is told apart. */
 export const LIBRARY_APPLICATION_ID = 0x4f525259;
@@ -185,5 +186,23 @@ export const libraryMigrations: readonly Migration[] = [
 		sql.exec(`
 			CREATE INDEX content_media_unread ON content(cas_id)
 				WHERE media_state = 0 AND kind IN ('image', 'video', 'audio');
-		`)
+		`),
+	// 7: names sort in natural order ("IMG_2" before "IMG_10"), by a key the writer computes
+	// (entries/natural.ts). Derived, local data: every device computes its own, and whatever
+	// writes or renames an entry sets it. A SQL function computing it in a generated column cost
+	// 2.2 µs a row in the crossing into JS alone, a tenth of an insert. Existing names get theirs here.
+	(sql) => {
+		sql.exec(`ALTER TABLE entry ADD COLUMN name_key TEXT NOT NULL DEFAULT ''`);
+		for (let after = 0; ;) {
+			const rows = sql.all<{ id: number; name: string }>(
+				'SELECT id, name FROM entry WHERE id > ? ORDER BY id LIMIT 10000',
+				[after]
+			);
+			if (rows.length === 0) break;
+			sql.run('UPDATE entry SET name_key = j.value ->> 1 FROM json_each(?) j WHERE entry.id = j.value ->> 0', [
+				JSON.stringify(rows.map((r) => [r.id, naturalKey(r.name)]))
+			]);
+			after = rows[rows.length - 1].id;
+		}
+	}
 ];

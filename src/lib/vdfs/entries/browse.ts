@@ -5,6 +5,7 @@ import { isExcluded, type IndexerRules } from '../indexer/rules';
 import type { OpenLibrary } from '../library/library';
 import { childPath } from '../fs/source';
 import { extensionOf, isHiddenName } from './paths';
+import { naturalKey } from './natural';
 
 /** A location opened this long after its last index is rescanned (see CoreApi.openLocation). */
 export const STALE_AFTER_MS = 15 * 60_000;
@@ -20,16 +21,17 @@ type Window = Pick<FolderView, 'entries' | 'total' | 'offset'>;
 const MEDIA_FILTER = `AND e.is_dir = 0 AND c.kind IN (${MEDIA_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 /**
- * The ORDER BY of each sort, after "folders first". Names compare without case (as file managers
- * do), and every key falls back to the name, A to Z, so equal keys keep a stable order across
- * windows and read alphabetically whichever way the key runs.
+ * The ORDER BY of each sort, after "folders first". Names compare in natural order, without
+ * case (as file managers do: name_key, see entries/natural.ts), and every key falls back to the
+ * name, A to Z, so equal keys keep a stable order across windows and read alphabetically
+ * whichever way the key runs.
  */
 function orderBy(sort: BrowseSort, descending: boolean): string {
 	const dir = descending ? 'DESC' : 'ASC';
-	const name = `e.name COLLATE NOCASE ASC, e.name ASC`;
+	const name = `e.name_key ASC, e.name ASC`;
 	switch (sort) {
 		case 'name':
-			return `e.name COLLATE NOCASE ${dir}, e.name ${dir}`;
+			return `e.name_key ${dir}, e.name ${dir}`;
 		case 'kind':
 			// Files not identified yet sort after the rest, by extension.
 			return `coalesce(c.kind, '~') ${dir}, e.extension COLLATE NOCASE ${dir}, ${name}`;
@@ -153,16 +155,13 @@ function diskSorted(
 		}));
 	if (options.only === 'media') kept = kept.filter((e) => MEDIA_KINDS.includes(e.kind));
 	const sign = options.descending ? -1 : 1;
-	const byName = (a: BrowseEntry, b: BrowseEntry) =>
-		a.name.toLowerCase() < b.name.toLowerCase()
-			? -1
-			: a.name.toLowerCase() > b.name.toLowerCase()
-				? 1
-				: a.name < b.name
-					? -1
-					: a.name > b.name
-						? 1
-						: 0;
+	// Keys made once, not in each of a big folder's million comparisons.
+	const keys = new Map(kept.map((e) => [e, naturalKey(e.name)]));
+	const byName = (a: BrowseEntry, b: BrowseEntry) => {
+		const [ka, kb] = [keys.get(a)!, keys.get(b)!];
+		if (ka !== kb) return ka < kb ? -1 : 1;
+		return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+	};
 	const key = (e: BrowseEntry): number | string =>
 		options.sort === 'size' ? e.size : options.sort === 'mtime' || options.sort === 'taken' ? (e.mtime ?? 0) : e.kind;
 	kept.sort((a, b) => {

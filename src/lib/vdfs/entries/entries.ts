@@ -4,6 +4,7 @@ import { newId, type LocationId } from '../ids';
 import type { OpenLibrary } from '../library/library';
 import { locationRowId } from '../locations/locations';
 import { splitPath, extensionOf, isHiddenName } from './paths';
+import { naturalKey } from './natural';
 
 /** Columns of EntryRow as JSON, for `json_group_array` reads (see Sql.json). */
 export const ENTRY_JSON = `json_object('id', e.uuid, 'name', e.name, 'extension', e.extension,
@@ -18,9 +19,9 @@ export const ENTRY_PATH = `iif(p.path = '', e.name, p.path || '/' || e.name)`;
  * file is identified again. A folder that became a file loses its children (trigger
  * entry_dir_became_file).
  */
-const UPSERT = `INSERT INTO entry (uuid, location_id, parent_id, name, extension, is_dir, size, mtime, path, hidden, seq)
+const UPSERT = `INSERT INTO entry (uuid, location_id, parent_id, name, extension, is_dir, size, mtime, path, hidden, name_key, seq)
 	SELECT j.value ->> 0, ?2, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
-		j.value ->> 6, j.value ->> 7, j.value ->> 8, ?3 + j.key
+		j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, ?3 + j.key
 	FROM json_each(?1) j WHERE true
 	ON CONFLICT (parent_id, name) DO UPDATE SET
 		is_dir = excluded.is_dir, size = excluded.size, mtime = excluded.mtime, path = excluded.path,
@@ -89,7 +90,8 @@ export function putEntries(lib: OpenLibrary, location: LocationId, inputs: reado
 					input.isDir ? 0 : input.size,
 					input.mtime,
 					input.isDir ? input.path : null,
-					(input.hidden ?? isHiddenName(name)) ? 1 : 0
+					(input.hidden ?? isHiddenName(name)) ? 1 : 0,
+					naturalKey(name)
 				]);
 			}
 			if (rows.length === 0) {
