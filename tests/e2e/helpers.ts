@@ -21,3 +21,13 @@ export async function libraryNames(page: Page): Promise<string[]> {
 export function role(page: Page): Promise<string | null> {
 	return page.getByTestId('core-role').getAttribute('data-role');
 }
+
+/**
+ * Collects the page's uncaught errors (an effect that loops, a rejected promise nobody
+ * handles); the returned check fails the test if there were any.
+ */
+export function watchPageErrors(page: Page): () => void {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	return () => expect(errors, 'uncaught errors in the page').toEqual([]);
+}

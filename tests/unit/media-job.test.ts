@@ -7,7 +7,7 @@ import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import { LocalHasher } from '../../src/lib/vdfs/identity/hasher';
 import { VdfsError } from '../../src/lib/vdfs/errors';
 import { LentProbe, type MediaProbe } from '../../src/lib/vdfs/media/playable';
-import { UNREAD_PAGE_SQL } from '../../src/lib/vdfs/media/media-job';
+import { MEDIA_SQL } from '../../src/lib/vdfs/media/media-job';
 import { Sql } from '../../src/lib/vdfs/db/sql';
 import { migrate } from '../../src/lib/vdfs/db/migrate';
 import { libraryMigrations } from '../../src/lib/vdfs/db/library-schema';
@@ -168,12 +168,15 @@ describe('media jobs', () => {
 	it('find unread contents by their own index, not by scanning the location’s entries', async () => {
 		const sql = new Sql(new (await sqlite()).oo1.DB(':memory:'));
 		migrate(sql, libraryMigrations, 'library');
-		const plan = sql
-			.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${UNREAD_PAGE_SQL}`, [1, '', 500])
-			.map((r) => r.detail)
-			.join('\n');
-		expect(plan).toContain('USING INDEX content_media_unread');
-		expect(plan).not.toMatch(/SCAN (e|entry)\b/);
+		const args = { locations: [], any: [1], count: [1], page: [1, '', 500] };
+		for (const [name, query] of Object.entries(MEDIA_SQL)) {
+			const plan = sql
+				.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, args[name as keyof typeof args])
+				.map((r) => r.detail);
+			// The first step reads the unread contents by their index; entries only by content id.
+			expect(plan[0], name).toMatch(/^(SEARCH|SCAN) c USING (COVERING )?INDEX content_media_unread/);
+			expect(plan.join('\n'), name).not.toMatch(/SCAN (e|entry)\b/);
+		}
 	});
 
 	it('wait for a page to lend its probe, and report videos as problems to retry when none comes', async () => {

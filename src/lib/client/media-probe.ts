@@ -77,7 +77,10 @@ async function snapshot(video: HTMLVideoElement, width: number, height: number, 
 	return canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
 }
 
-/** Waits for `event`; an error event or STEP_MS of silence means the browser cannot read it. */
+/**
+ * Waits for `event`. An error event means the browser cannot read the file (`Unsupported`: it
+ * keeps its kind icon); STEP_MS of silence is `NotReadable`, tried again later.
+ */
 function step(element: HTMLMediaElement, event: string, name: string): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const done = (error?: VdfsError) => {
@@ -95,8 +98,15 @@ function step(element: HTMLMediaElement, event: string, name: string): Promise<v
 					`This browser cannot play “${name}”${element.error?.message ? ` (${element.error.message})` : ''}.`
 				)
 			);
+		// Slow is not broken (a busy tab, a slow disk): a problem the next scan tries again.
 		const timer = setTimeout(
-			() => done(new VdfsError('Unsupported', `“${name}” did not open in ${STEP_MS / 1000} s; it may be broken.`)),
+			() =>
+				done(
+					new VdfsError(
+						'NotReadable',
+						`“${name}” took over ${STEP_MS / 1000} s to open; it is tried again on the next scan.`
+					)
+				),
 			STEP_MS
 		);
 		element.addEventListener(event, ok);

@@ -42,21 +42,6 @@ class Recents {
 		}
 		this.#version++;
 	}
-
-	/** Forgets a location's files (it was removed). */
-	forget(keep: (location: LocationId) => boolean): void {
-		const library = this.#library;
-		if (!library) return;
-		const list = read(library);
-		const kept = list.filter((r) => keep(r.location));
-		if (kept.length === list.length) return;
-		try {
-			localStorage.setItem(KEY + library, JSON.stringify(kept));
-		} catch {
-			// As above.
-		}
-		this.#version++;
-	}
 }
 
 function read(library: string): Recent[] {

@@ -50,6 +50,13 @@ export class RubberBand {
 		// A snapshot, read only while dragging: not state.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const base = adding && !selection.all ? new Set(selection.names) : new Set<string>();
+		// With everything selected, adding to it changes nothing.
+		const inert = adding && selection.all;
+		// Names of the rows touched so far, by index: a page that scrolled away may be dropped
+		// (and reloaded) while the band still covers it.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
+		const known = new Map<number, string>();
+		let touched: number[] = [];
 		const point = (clientX: number, clientY: number) => ({
 			x: clientX - bounds.left + scroller.scrollLeft,
 			y: clientY - bounds.top + scroller.scrollTop
@@ -68,8 +75,16 @@ export class RubberBand {
 				height: Math.abs(here.y - origin.y)
 			};
 			this.box = box;
-			const indices = this.hits(box);
-			selection.band(indices, this.nameAt, base);
+			if (inert) return;
+			touched = this.hits(box);
+			const names: string[] = [];
+			for (const i of touched) {
+				const name = this.nameAt(i) ?? known.get(i);
+				if (name === undefined) continue;
+				known.set(i, name);
+				names.push(name);
+			}
+			selection.band(names, base);
 		};
 
 		// While the pointer rests near an edge, the view keeps scrolling.
@@ -100,6 +115,12 @@ export class RubberBand {
 			if (scroller.hasPointerCapture(e.pointerId)) scroller.releasePointerCapture(e.pointerId);
 			this.box = null;
 			if (!dragging && !adding && e.type === 'pointerup') selection.clear();
+			// Keys and Shift-ranges go on from the band (the inspector follows, now the view
+			// under the band no longer matters).
+			if (dragging && touched.length > 0) {
+				selection.anchor = touched[0];
+				selection.focus = touched[touched.length - 1];
+			}
 		};
 		scroller.addEventListener('pointermove', move);
 		scroller.addEventListener('pointerup', end);

@@ -66,19 +66,16 @@ export class Selection {
 	}
 
 	/**
-	 * A rubber band's rows added to `base` (rows not loaded are skipped). The focus stays: the
-	 * inspector, which follows it, would narrow the view under the band.
+	 * A rubber band's rows added to `base`. The focus stays while it is drawn: the inspector,
+	 * which follows it, would narrow the view under the band.
 	 */
-	band(indices: readonly number[], nameAt: (i: number) => string | undefined, base: ReadonlySet<string>): void {
+	band(names: readonly string[], base: ReadonlySet<string>): void {
 		this.all = false;
 		this.except.clear();
 		// The new selection, worked out before `names` (the state) changes as little as it must.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const next = new Set(base);
-		for (const i of indices) {
-			const name = nameAt(i);
-			if (name !== undefined) next.add(name);
-		}
+		for (const name of names) next.add(name);
 		for (const name of [...this.names]) if (!next.has(name)) this.names.delete(name);
 		for (const name of next) if (!this.names.has(name)) this.names.add(name);
 	}

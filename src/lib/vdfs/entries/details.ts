@@ -56,7 +56,8 @@ function otherCopies(lib: OpenLibrary, casId: string, except: EntryId): CopyRef[
 	const here = lib.deviceRowId;
 	return lib.sql.json<CopyRef>(
 		`SELECT json_group_array(json_object('entryId', uuid, 'locationId', location, 'locationName', place,
-			'path', path, 'deviceName', device, 'here', json(iif(here, 'true', 'false'))))
+			'path', path, 'deviceName', device, 'here', json(iif(here, 'true', 'false')))
+			ORDER BY here DESC, place, path)
 		FROM (SELECT x.uuid, l.uuid AS location, l.name AS place, d.name AS device, l.device_id = ? AS here,
 				iif(p.path IS NULL OR p.path = '', x.name, p.path || '/' || x.name) AS path
 			FROM entry x JOIN location l ON l.id = x.location_id JOIN device d ON d.id = l.device_id

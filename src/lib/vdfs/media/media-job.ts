@@ -24,24 +24,12 @@ const UNREAD = `c.media_state = 0 AND c.kind IN (${MEDIA_JOB_KINDS.map((k) => `'
  * were never read: one pass over content at start, instead of a scan of each location's entries.
  */
 export function locationsWithMediaToRead(lib: OpenLibrary): number[] {
-	return lib.sql
-		.all<{ id: number }>(
-			`SELECT DISTINCT e.location_id AS id FROM content c JOIN entry e ON e.cas_id = c.cas_id
-			JOIN location l ON l.id = e.location_id
-			WHERE ${UNREAD} AND l.kind <> 'snapshot'`
-		)
-		.map((r) => r.id);
+	return lib.sql.all<{ id: number }>(MEDIA_SQL.locations).map((r) => r.id);
 }
 
 /** Whether a location has content whose media facts were never read. */
 export function hasMediaToRead(lib: OpenLibrary, locationRowId: number): boolean {
-	return (
-		lib.sql.value<number>(
-			`SELECT 1 FROM content c WHERE ${UNREAD}
-			AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?) LIMIT 1`,
-			[locationRowId]
-		) === 1
-	);
+	return lib.sql.value<number>(MEDIA_SQL.any, [locationRowId]) === 1;
 }
 
 interface Candidate {
@@ -54,15 +42,32 @@ interface Candidate {
 }
 
 /**
- * The next unread contents (after a content id) with one copy of each in a location: content
- * first, by its own index, not the location's entries. Parameters: location row id, after, limit.
+ * The media job's queries. Each starts from the unread contents, by their own index, and not
+ * from a location's entries (CROSS JOIN keeps SQLite to that order): a library of a million
+ * files with a few new photos reads a few rows.
  */
-export const UNREAD_PAGE_SQL = `SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime, c.cas_id, c.kind
-	FROM content c
-	JOIN entry e ON e.id = (SELECT id FROM entry WHERE cas_id = c.cas_id AND location_id = ? LIMIT 1)
-	JOIN entry p ON p.id = e.parent_id
-	WHERE ${UNREAD} AND c.cas_id > ?
-	ORDER BY c.cas_id LIMIT ?`;
+export const MEDIA_SQL = {
+	/** Locations with unread content (not imports, whose files are gone after a reload). */
+	locations: `SELECT DISTINCT e.location_id AS id FROM content c CROSS JOIN entry e
+		JOIN location l ON l.id = e.location_id
+		WHERE ${UNREAD} AND e.cas_id = c.cas_id AND l.kind <> 'snapshot'`,
+	/** 1 if a location (?) has unread content. */
+	any: `SELECT 1 FROM content c WHERE ${UNREAD}
+		AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?1) LIMIT 1`,
+	/** Unread contents with a copy in a location (?). */
+	count: `SELECT count(*) FROM content c WHERE ${UNREAD}
+		AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?1)`,
+	/**
+	 * The next unread contents after a content id (?2), with one copy of each in a location (?1),
+	 * at most ?3.
+	 */
+	page: `SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime, c.cas_id, c.kind
+		FROM content c
+		JOIN entry e ON e.id = (SELECT id FROM entry WHERE cas_id = c.cas_id AND location_id = ?1 LIMIT 1)
+		JOIN entry p ON p.id = e.parent_id
+		WHERE ${UNREAD} AND c.cas_id > ?2
+		ORDER BY c.cas_id LIMIT ?3`
+} as const;
 
 /** Rows read from the index at a time. */
 const PAGE = 500;
@@ -71,6 +76,14 @@ const PAGE = 500;
  * to the browser process; with several in flight one decodes while the others wait.
  */
 const LANES_PER_WORKER = 4;
+
+/** Videos and audio in flight: the page reads two at a time (client/media-probe.ts). */
+const PLAYABLE_LANES = 2;
+/** Playables queued before picture lanes stop reading ahead and help with them. */
+const BACKLOG = 5 * PAGE;
+
+type Lane = 'picture' | 'playable';
+const playable = (kind: ContentKind) => kind === 'video' || kind === 'audio';
 
 /** Results written per transaction (or each second, so thumbnails show as they come). */
 const BATCH = 100;
@@ -96,33 +109,33 @@ export class MediaJob implements JobHandler {
 		const source = await this.sources({ id: location.uuid, kind: location.kind });
 		const hasher = this.hasher();
 		const started = Date.now();
-		const total =
-			lib.sql.value<number>(
-				`SELECT count(*) FROM content c WHERE ${UNREAD}
-				AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?)`,
-				[locationRowId]
-			) ?? 0;
+		const total = lib.sql.value<number>(MEDIA_SQL.count, [locationRowId]) ?? 0;
 		let after = '';
-		let page: Candidate[] = [];
+		// Pictures and playables (videos, audio) wait apart: the page reads two playables at a
+		// time, and a lane waiting for it must not hold up the pictures behind.
+		const queues: Record<Lane, Candidate[]> = { picture: [], playable: [] };
 		let exhausted = false;
-		const seen = new Set<string>();
 		let results: [string, MediaResult][] = [];
 		let lastWrite = Date.now();
 		const tally = { files: 0, bytes: 0, written: 0 };
 
-		const next = (): Candidate | undefined => {
+		/** The next content for a lane of a kind; one of the other kind when its own run out. */
+		const next = (lane: Lane): Candidate | undefined => {
 			for (;;) {
-				if (page.length === 0 && !exhausted) {
-					page = lib.sql.all<Candidate>(UNREAD_PAGE_SQL, [locationRowId, after, PAGE]);
+				const own = queues[lane];
+				if (own.length > 0) return own.shift();
+				// Picture lanes read on while fewer than BACKLOG playables wait (videos can be
+				// slow); past that they help with the playables.
+				if (!exhausted && (lane === 'playable' || queues.playable.length < BACKLOG)) {
+					// One row per content (content first), so no content comes twice.
+					const page = lib.sql.all<Candidate>(MEDIA_SQL.page, [locationRowId, after, PAGE]);
 					exhausted = page.length < PAGE;
 					if (page.length > 0) after = page[page.length - 1].cas_id;
-					page.reverse();
+					for (const c of page) queues[playable(c.kind) ? 'playable' : 'picture'].push(c);
+					continue;
 				}
-				const candidate = page.pop();
-				if (!candidate || !seen.has(candidate.cas_id)) {
-					if (candidate) seen.add(candidate.cas_id);
-					return candidate;
-				}
+				const other = queues[lane === 'picture' ? 'playable' : 'picture'];
+				return other.shift();
 			}
 		};
 
@@ -141,6 +154,7 @@ export class MediaJob implements JobHandler {
 			// into a batch another lane had already written (three photos lost in bench explorer).
 			let media: MediaResult;
 			if (candidate.kind === 'video' || candidate.kind === 'audio') {
+				// Read by the page, not a hasher worker.
 				const file = await source.file(candidate.path);
 				checkIndexed(file, candidate);
 				media = await readPlayable(file, candidate.kind, target, this.probe());
@@ -151,8 +165,8 @@ export class MediaJob implements JobHandler {
 			results.push([candidate.cas_id, media]);
 		};
 
-		const lane = async () => {
-			for (let candidate = next(); candidate; candidate = next()) {
+		const lane = async (kind: Lane) => {
+			for (let candidate = next(kind); candidate; candidate = next(kind)) {
 				signal.throwIfAborted();
 				try {
 					await one(candidate);
@@ -170,7 +184,10 @@ export class MediaJob implements JobHandler {
 		};
 
 		try {
-			await Promise.all(Array.from({ length: Math.max(1, hasher.workers * LANES_PER_WORKER) }, lane));
+			await Promise.all([
+				...Array.from({ length: Math.max(1, hasher.workers * LANES_PER_WORKER) }, () => lane('picture')),
+				...Array.from({ length: PLAYABLE_LANES }, () => lane('playable'))
+			]);
 		} catch (e) {
 			// What was read is kept, however the job ends.
 			write();

@@ -33,8 +33,11 @@ export async function readMedia(file: File, kind: ContentKind, target: ThumbTarg
 		if (file.size <= READ_WHOLE_BYTES) whole = new Uint8Array(await file.arrayBuffer());
 		let head = whole ? whole.subarray(0, FACTS_BYTES) : new Uint8Array(await file.slice(0, FACTS_BYTES).arrayBuffer());
 		facts = await imageFacts(head);
-		if (facts.width === null && file.size > FACTS_BYTES && !whole) {
-			head = new Uint8Array(await file.slice(0, MORE_FACTS_BYTES).arrayBuffer());
+		if (facts.width === null && file.size > FACTS_BYTES) {
+			// Large APP segments (XMP, ICC, previews) can push the frame header further in.
+			head = whole
+				? whole.subarray(0, MORE_FACTS_BYTES)
+				: new Uint8Array(await file.slice(0, MORE_FACTS_BYTES).arrayBuffer());
 			facts = await imageFacts(head);
 		}
 		mime = imageMime(head);

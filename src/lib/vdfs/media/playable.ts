@@ -16,7 +16,8 @@ export interface ProbeResult {
 /**
  * Reads videos and audio with the browser's media elements, which exist only on a page (not in
  * workers): the leader tab lends one to the core. Rejects with `Unsupported` for a file the
- * browser cannot play (a codec it lacks, a broken file).
+ * browser cannot play (a codec it lacks, a broken file), `NotReadable` for one that took too
+ * long (tried again on the next scan).
  */
 export interface MediaProbe {
 	probe(file: File, kind: 'video' | 'audio', size: number): Promise<ProbeResult>;
