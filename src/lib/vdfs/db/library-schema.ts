@@ -204,5 +204,8 @@ export const libraryMigrations: readonly Migration[] = [
 			]);
 			after = rows[rows.length - 1].id;
 		}
+		// A folder's first page by name, the way most folders open, reads its rows in order
+		// instead of sorting the whole folder.
+		sql.exec('CREATE INDEX entry_child_order ON entry(parent_id, is_dir DESC, name_key, name)');
 	}
 ];

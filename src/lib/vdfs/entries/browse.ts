@@ -48,19 +48,11 @@ function orderBy(sort: BrowseSort, descending: boolean): string {
 export function indexedFolder(lib: OpenLibrary, dirId: number, options: Required<BrowseOptions>): Window {
 	const media = options.only === 'media';
 	const filter = media ? MEDIA_FILTER : '';
-	// Rows are made in the ordered, limited subquery, whose order the aggregate keeps.
-	const rows = lib.sql.json<BrowseEntry & { kind: ContentKind | null }>(
-		`SELECT json_group_array(json(j)) FROM (
-			SELECT json_object('id', e.uuid, 'name', e.name, 'extension', e.extension,
-				'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime,
-				'hidden', json(iif(e.hidden, 'true', 'false')), 'casId', e.cas_id, 'kind', c.kind,
-				'width', c.width, 'height', c.height, 'duration', c.duration, 'takenAt', c.taken_at,
-				'thumb', json(iif(c.thumb = 1, 'true', 'false'))) AS j
-			FROM entry e LEFT JOIN content c ON c.cas_id = e.cas_id
-			WHERE e.parent_id = ?1 ${filter}
-			ORDER BY e.is_dir DESC, ${orderBy(options.sort, options.descending)} LIMIT ?2 OFFSET ?3)`,
-		[dirId, options.limit, options.offset]
-	);
+	const rows = lib.sql.json<BrowseEntry & { kind: ContentKind | null }>(folderPageSql(options), [
+		dirId,
+		options.limit,
+		options.offset
+	]);
 	const total = media
 		? (lib.sql.value<number>(
 				`SELECT count(*) FROM entry e JOIN content c ON c.cas_id = e.cas_id WHERE e.parent_id = ? ${filter}`,
@@ -68,6 +60,25 @@ export function indexedFolder(lib: OpenLibrary, dirId: number, options: Required
 			) ?? 0)
 		: (lib.sql.value<number>('SELECT count(*) FROM entry WHERE parent_id = ?', [dirId]) ?? 0);
 	return { entries: rows.map(withKind), total, offset: options.offset };
+}
+
+/**
+ * A page of a folder (?1) as one JSON array, at most ?2 rows from ?3. Rows are made in the
+ * ordered, limited subquery, whose order the aggregate keeps. By name, A to Z, the index
+ * entry_child_order gives the order: no sort of the whole folder.
+ */
+export function folderPageSql(options: Pick<BrowseOptions, 'sort' | 'descending' | 'only'>): string {
+	const { sort, descending, only } = browseOptions(options);
+	const filter = only === 'media' ? MEDIA_FILTER : '';
+	return `SELECT json_group_array(json(j)) FROM (
+			SELECT json_object('id', e.uuid, 'name', e.name, 'extension', e.extension,
+				'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime,
+				'hidden', json(iif(e.hidden, 'true', 'false')), 'casId', e.cas_id, 'kind', c.kind,
+				'width', c.width, 'height', c.height, 'duration', c.duration, 'takenAt', c.taken_at,
+				'thumb', json(iif(c.thumb = 1, 'true', 'false'))) AS j
+			FROM entry e LEFT JOIN content c ON c.cas_id = e.cas_id
+			WHERE e.parent_id = ?1 ${filter}
+			ORDER BY e.is_dir DESC, ${orderBy(sort, descending)} LIMIT ?2 OFFSET ?3)`;
 }
 
 /** A file not identified yet shows the kind its name suggests. */
