@@ -5,5 +5,8 @@
  * (see HasherPool).
  */
 import { serveHasher } from '$lib/vdfs/identity/hasher-pool';
+import { warmThumbnails } from '$lib/vdfs/media/thumbnail';
 
 serveHasher(self as unknown as Parameters<typeof serveHasher>[0]);
+// While this worker hashes, the thumbnail codecs get ready for the media job that follows.
+void warmThumbnails();

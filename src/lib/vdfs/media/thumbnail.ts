@@ -91,3 +91,20 @@ function fit(width: number, height: number): [number, number] {
 	const scale = Math.min(1, THUMB_SIZE / Math.max(width, height));
 	return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
 }
+
+/**
+ * Readies the decoders and the WebP encoder a thread will use for thumbnails (a tiny JPEG made
+ * here, decoded and encoded the way imageThumbnail does), so the first photos of a media job
+ * do not wait for them. Called as a hasher worker starts; failures are of no consequence.
+ */
+export async function warmThumbnails(): Promise<void> {
+	if (!canMakeThumbnails()) return;
+	try {
+		const canvas = new OffscreenCanvas(16, 16);
+		canvas.getContext('2d')?.fillRect(0, 0, 8, 8);
+		const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+		await imageThumbnail(jpeg, { width: 16, height: 16 }, 'image/jpeg');
+	} catch {
+		// Nothing to warm: the first thumbnail pays.
+	}
+}
