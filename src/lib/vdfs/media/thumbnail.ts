@@ -1,5 +1,5 @@
 import type { MediaFacts } from './image-facts';
-import { THUMB_SIZE } from './thumbs';
+import { THUMB_SIZE, warmThumbStore } from './thumbs';
 
 /** Whether this thread can make thumbnails (a browser window or worker; not Node). */
 export function canMakeThumbnails(): boolean {
@@ -94,8 +94,8 @@ function fit(width: number, height: number): [number, number] {
 
 /**
  * Readies the decoders and the WebP encoder a thread will use for thumbnails (a tiny JPEG made
- * here, decoded and encoded the way imageThumbnail does), so the first photos of a media job
- * do not wait for them. Called as a hasher worker starts; failures are of no consequence.
+ * here, decoded and encoded the way imageThumbnail does) and the way it stores them, so the
+ * first photos of a media job do not wait for them. Called as a hasher worker starts; failures are of no consequence.
  */
 export async function warmThumbnails(): Promise<void> {
 	if (!canMakeThumbnails()) return;
@@ -104,6 +104,7 @@ export async function warmThumbnails(): Promise<void> {
 		canvas.getContext('2d')?.fillRect(0, 0, 8, 8);
 		const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
 		await imageThumbnail(jpeg, { width: 16, height: 16 }, 'image/jpeg');
+		await warmThumbStore();
 	} catch {
 		// Nothing to warm: the first thumbnail pays.
 	}
