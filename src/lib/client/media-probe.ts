@@ -5,6 +5,7 @@
  */
 import { VdfsError } from '$lib/vdfs/errors';
 import type { MediaProbe, ProbeResult } from '$lib/vdfs/media/playable';
+import { encodeThumb, fit } from '$lib/vdfs/media/thumbnail';
 
 /** Files open at once: each holds a decoder; the page has other work. */
 const AT_ONCE = 2;
@@ -57,7 +58,7 @@ async function probeElement(file: File, kind: 'video' | 'audio', size: number): 
 				element.currentTime = at;
 				await step(element, 'seeked', file.name);
 			}
-			frame = await snapshot(element, width, height, size);
+			frame = await encodeThumb(element, fit(width, height, size));
 		}
 		return { duration: known ? duration : null, width, height, frame };
 	} finally {
@@ -65,16 +66,6 @@ async function probeElement(file: File, kind: 'video' | 'audio', size: number): 
 		element.load();
 		URL.revokeObjectURL(url);
 	}
-}
-
-/** The element's current frame as a WebP, its longest side `size` at most. */
-async function snapshot(video: HTMLVideoElement, width: number, height: number, size: number): Promise<Blob> {
-	const scale = Math.min(1, size / Math.max(width, height));
-	const canvas = new OffscreenCanvas(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)));
-	const context = canvas.getContext('2d');
-	if (!context) throw new VdfsError('Unsupported', 'This browser has no 2D canvas to draw thumbnails with.');
-	context.drawImage(video, 0, 0, canvas.width, canvas.height);
-	return canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
 }
 
 /**

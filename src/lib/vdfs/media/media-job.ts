@@ -83,7 +83,7 @@ const PLAYABLE_LANES = 2;
 const BACKLOG = 5 * PAGE;
 
 type Lane = 'picture' | 'playable';
-const playable = (kind: ContentKind) => kind === 'video' || kind === 'audio';
+const playable = (kind: ContentKind): kind is 'video' | 'audio' => kind === 'video' || kind === 'audio';
 
 /** Results written per transaction (or each second, so thumbnails show as they come). */
 const BATCH = 100;
@@ -153,14 +153,15 @@ export class MediaJob implements JobHandler {
 			// Awaited first: `results.push(await …)` would read `results` before the await and push
 			// into a batch another lane had already written (three photos lost in bench explorer).
 			let media: MediaResult;
-			if (candidate.kind === 'video' || candidate.kind === 'audio') {
+			const { kind } = candidate;
+			if (playable(kind)) {
 				// Read by the page, not a hasher worker.
 				const file = await source.file(candidate.path);
 				checkIndexed(file, candidate);
-				media = await readPlayable(file, candidate.kind, target, this.probe());
+				media = await readPlayable(file, kind, target, this.probe());
 			} else {
 				const item: IdentifyItem = { ref: await fileRef(source, candidate.path), indexed: candidate };
-				media = await hasher.media(item, candidate.kind, target, signal);
+				media = await hasher.media(item, kind, target, signal);
 			}
 			results.push([candidate.cas_id, media]);
 		};

@@ -15,12 +15,20 @@ export interface MediaResult {
 	thumb: 'stored' | 'failed' | 'unsupported';
 }
 
+/**
+ * Whether a read failed because the file went or changed under it: that is the file's problem
+ * (reported, tried again later), not a sign its media cannot be read.
+ */
+export function isFileGone(e: unknown): boolean {
+	return e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError');
+}
+
 /** Where a thumbnail goes (see thumbPath); null: facts only. */
 export type ThumbTarget = { dirs: string[]; name: string } | null;
 
 /**
- * The media facts of a file and, where this thread can draw, its thumbnail (stored at
- * `target`). Images only for now; a video's frame needs a media element, which workers lack.
+ * The media facts of an image and, where this thread can draw, its thumbnail (stored at
+ * `target`). Videos and audio need a media element, which workers lack: see readPlayable.
  */
 export async function readMedia(file: File, kind: ContentKind, target: ThumbTarget): Promise<MediaResult> {
 	if (kind !== 'image') throw new VdfsError('InvalidInput', `No media reader for ${kind} files yet.`);
@@ -42,7 +50,7 @@ export async function readMedia(file: File, kind: ContentKind, target: ThumbTarg
 		}
 		mime = imageMime(head);
 	} catch (e) {
-		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
+		if (isFileGone(e)) throw e;
 		facts = null;
 	}
 	if (!target || !canMakeThumbnails()) return { facts, thumb: 'unsupported' };
@@ -50,7 +58,7 @@ export async function readMedia(file: File, kind: ContentKind, target: ThumbTarg
 	try {
 		blob = await imageThumbnail(whole ?? file, facts ?? { width: null, height: null }, mime);
 	} catch (e) {
-		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
+		if (isFileGone(e)) throw e;
 		return { facts, thumb: 'failed' };
 	}
 	await writeThumb(target, blob);

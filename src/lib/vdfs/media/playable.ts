@@ -1,5 +1,5 @@
 import { VdfsError } from '../errors';
-import type { MediaResult, ThumbTarget } from './media';
+import { isFileGone, type MediaResult, type ThumbTarget } from './media';
 import { THUMB_SIZE, writeThumb } from './thumbs';
 
 /** What a page read from a video or audio file with a media element. */
@@ -40,7 +40,7 @@ export async function readPlayable(
 		result = await probe.probe(file, kind, target && kind === 'video' ? THUMB_SIZE : 0);
 	} catch (e) {
 		if (e instanceof VdfsError && e.code !== 'Unsupported') throw e;
-		if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError')) throw e;
+		if (isFileGone(e)) throw e;
 		return { facts: null, thumb: 'failed' };
 	}
 	const facts = {

@@ -1,3 +1,4 @@
+import { VdfsError } from '../errors';
 import type { MediaFacts } from './image-facts';
 import { THUMB_SIZE, warmThumbStore } from './thumbs';
 
@@ -23,14 +24,19 @@ export async function imageThumbnail(
 		(size && mime && (await scaledDecode(file, mime, size))) ||
 		(await bitmapDecode(file instanceof Blob ? file : new Blob([file]), size));
 	try {
-		const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-		const context = canvas.getContext('2d');
-		if (!context) throw new Error('No 2D canvas in this browser.');
-		context.drawImage(bitmap, 0, 0);
-		return await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
+		return await encodeThumb(bitmap, [bitmap.width, bitmap.height]);
 	} finally {
 		bitmap.close();
 	}
+}
+
+/** A picture (a decoded image, a video's current frame) drawn at `size` and encoded as WebP. */
+export async function encodeThumb(image: CanvasImageSource, size: [number, number]): Promise<Blob> {
+	const canvas = new OffscreenCanvas(size[0], size[1]);
+	const context = canvas.getContext('2d');
+	if (!context) throw new VdfsError('Unsupported', 'This browser has no 2D canvas to draw thumbnails with.');
+	context.drawImage(image, 0, 0, size[0], size[1]);
+	return canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
 }
 
 /** createImageBitmap: straight to `size` where it is known, else whole and then scaled. */
@@ -86,9 +92,9 @@ function decodable(mime: string): Promise<boolean> {
 	return known;
 }
 
-/** A size scaled to fit THUMB_SIZE, aspect kept, never enlarged. */
-function fit(width: number, height: number): [number, number] {
-	const scale = Math.min(1, THUMB_SIZE / Math.max(width, height));
+/** A size scaled to fit `longest` (THUMB_SIZE), aspect kept, never enlarged. */
+export function fit(width: number, height: number, longest = THUMB_SIZE): [number, number] {
+	const scale = Math.min(1, longest / Math.max(width, height));
 	return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
 }
 

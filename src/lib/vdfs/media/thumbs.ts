@@ -36,15 +36,14 @@ export async function readThumb(library: LibraryId | string, casId: string): Pro
  * round trip to open; createWritable takes several and a copy).
  */
 export async function writeThumb(path: { dirs: string[]; name: string }, blob: Blob): Promise<void> {
-	const key = path.dirs.join('/');
 	let handle: FileSystemFileHandle;
 	try {
-		handle = await (await shard(key, path.dirs)).getFileHandle(path.name, { create: true });
+		handle = await (await shard(path.dirs)).getFileHandle(path.name, { create: true });
 	} catch (e) {
 		// The folder went (its library was deleted, storage cleared): look it up afresh once.
 		if (!(e instanceof DOMException && e.name === 'NotFoundError')) throw e;
 		for (let i = 1; i <= path.dirs.length; i++) shards.delete(path.dirs.slice(0, i).join('/'));
-		handle = await (await shard(key, path.dirs)).getFileHandle(path.name, { create: true });
+		handle = await (await shard(path.dirs)).getFileHandle(path.name, { create: true });
 	}
 	const bytes = new Uint8Array(await blob.arrayBuffer());
 	const sync = (handle as unknown as { createSyncAccessHandle?(): Promise<SyncHandle> }).createSyncAccessHandle;
@@ -79,15 +78,14 @@ interface SyncHandle {
  */
 const shards = new Map<string, Promise<FileSystemDirectoryHandle>>();
 
-function shard(key: string, dirs: string[]): Promise<FileSystemDirectoryHandle> {
+function shard(dirs: string[]): Promise<FileSystemDirectoryHandle> {
+	const key = dirs.join('/');
 	let dir = shards.get(key);
 	if (!dir) {
 		dir =
 			dirs.length === 0
 				? navigator.storage.getDirectory()
-				: shard(dirs.slice(0, -1).join('/'), dirs.slice(0, -1)).then((parent) =>
-						parent.getDirectoryHandle(dirs[dirs.length - 1], { create: true })
-					);
+				: shard(dirs.slice(0, -1)).then((parent) => parent.getDirectoryHandle(dirs[dirs.length - 1], { create: true }));
 		shards.set(key, dir);
 		dir.catch(() => shards.delete(key));
 	}
@@ -99,7 +97,7 @@ function shard(key: string, dirs: string[]): Promise<FileSystemDirectoryHandle> 
  * handle opened once (a throwaway file), whose first use in a thread is slow.
  */
 export async function warmThumbStore(): Promise<void> {
-	const root = await shard(THUMB_ROOT, [THUMB_ROOT]);
+	const root = await shard([THUMB_ROOT]);
 	const name = `.warm-${crypto.randomUUID()}`;
 	const handle = await root.getFileHandle(name, { create: true });
 	try {
