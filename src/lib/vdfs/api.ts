@@ -7,11 +7,11 @@ import type { SerializedError } from './errors';
 
 export { VdfsError, toVdfsError } from './errors';
 export type { SerializedError, VdfsErrorCode } from './errors';
-import type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
+import type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, TagId } from './ids';
 import type { IndexerRules } from './indexer/rules';
 
 export type { ChangeEvent, ChangeTopic } from './events';
-export type { DeviceId, EntryId, JobId, LibraryId, LocationId } from './ids';
+export type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, TagId } from './ids';
 export type { IndexerRules } from './indexer/rules';
 export { readThumb } from './media/thumbs';
 export type { MediaMeta } from './media/image-facts';
@@ -161,6 +161,131 @@ export interface ListOptions {
 export interface SearchOptions {
 	/** @default 100 */
 	limit?: number;
+}
+
+/**
+ * A search: every field given narrows it (they combine with AND). Text words match anywhere in
+ * a name, in any order (case aside); with only one- and two-letter words, the first matches the
+ * start of a name. A word with a `/` matches the path inside the location instead.
+ */
+export interface SearchQuery {
+	/** @default '' */
+	text?: string;
+	/** `folder` for folders; a file not identified yet counts as the kind its name suggests. */
+	kinds?: ContentKind[];
+	/** Without the dot, any case. */
+	extensions?: string[];
+	/** Bytes, inclusive (files only). */
+	minSize?: number;
+	maxSize?: number;
+	/** Milliseconds since the epoch: from inclusive, to exclusive. */
+	modifiedFrom?: number;
+	modifiedTo?: number;
+	takenFrom?: number;
+	takenTo?: number;
+	/** A tag matches what it is on and what its nested tags are on. */
+	tags?: { any?: TagId[]; all?: TagId[]; none?: TagId[] };
+	locations?: LocationId[];
+	devices?: DeviceId[];
+	favorites?: boolean;
+	/** Files whose content another file shares. */
+	duplicates?: boolean;
+	/** Files with no content id yet. */
+	unidentified?: boolean;
+	/** Also dot-files and what is marked hidden. @default false */
+	hidden?: boolean;
+}
+
+/** `relevance`: exact names, then names starting with the text, then the rest; recent first within each. */
+export type SearchSort = 'relevance' | 'name' | 'size' | 'mtime';
+
+export interface SearchPageOptions {
+	/** @default 0 */
+	offset?: number;
+	/** At most 1,000. @default 200 */
+	limit?: number;
+	/** @default 'relevance' */
+	sort?: SearchSort;
+	/** @default false (for relevance: best first; for dates: newest first when true) */
+	descending?: boolean;
+	/**
+	 * Searches on one channel (a search box) replace each other: a call still waiting when a newer
+	 * one on its channel comes is answered with a Cancelled error instead of running.
+	 */
+	channel?: string;
+}
+
+/** A file or folder a search found, wherever it is. */
+export interface SearchHit extends BrowseEntry {
+	id: EntryId;
+	locationId: LocationId;
+	locationName: string;
+	/** Path of its folder inside the location ('' for the top). */
+	dirPath: string;
+	deviceName: string;
+	/** On this device. */
+	here: boolean;
+}
+
+export interface SearchResult {
+	hits: SearchHit[];
+	offset: number;
+	/** How many match: exact when `totalExact`, else at least this many (a very common word). */
+	total: number;
+	totalExact: boolean;
+}
+
+export interface Tag {
+	id: TagId;
+	name: string;
+	/** A CSS colour, `#rrggbb`. */
+	color: string;
+	parent: TagId | null;
+	/** Files and folders it is on directly (every copy of a tagged content counts). */
+	count: number;
+}
+
+export interface TagInput {
+	name: string;
+	color?: string;
+	parent?: TagId | null;
+	/** May be given by the caller, so that a retried call creates one tag. */
+	id?: TagId;
+}
+
+/** What a person added to a file or folder: its tags, favorite, note, hidden. */
+export interface EntryMeta {
+	tags: { id: TagId; name: string; color: string; pinned: boolean }[];
+	favorite: boolean;
+	note: string;
+	hidden: boolean;
+}
+
+export interface SavedSearch {
+	id: SavedSearchId;
+	name: string;
+	query: SearchQuery;
+}
+
+export interface KindTotal {
+	/** A content kind, `folder`, `pending` (no content id yet) or `empty`. */
+	kind: string;
+	files: number;
+	bytes: number;
+}
+
+export interface LibraryStatistics {
+	files: number;
+	folders: number;
+	bytes: number;
+	/** Files by kind, most bytes first (folders not included). */
+	kinds: KindTotal[];
+	locations: { id: LocationId; name: string; deviceName: string; files: number; bytes: number }[];
+	devices: { id: DeviceId; name: string; files: number; bytes: number }[];
+	/** Bytes that keeping one copy of each shared content would free (by content id). */
+	reclaimableBytes: number;
+	duplicateFiles: number;
+	largest: SearchHit[];
 }
 
 /** What a file is (DESIGN.md §4 content.kind); `folder` for directories. */
@@ -394,7 +519,31 @@ export interface CoreApi {
 	 * rest go on.
 	 */
 	importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult>;
+	/** Names containing the text (see SearchQuery.text), hidden files included: the plain primitive. */
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]>;
+	/** Files and folders across the library that match, best first (see SearchQuery, SearchSort). */
+	search(query: SearchQuery, options?: SearchPageOptions): Promise<SearchResult>;
+	savedSearches(): Promise<SavedSearch[]>;
+	/** Saves a search under a name (a new one, or `id`'s, replaced). */
+	saveSearch(input: { name: string; query: SearchQuery; id?: SavedSearchId }): Promise<SavedSearch>;
+	deleteSavedSearch(id: SavedSearchId): Promise<void>;
+
+	/** Every tag, parents before their children, each level by name. */
+	listTags(): Promise<Tag[]>;
+	createTag(input: TagInput): Promise<Tag>;
+	/** Renames, recolours or moves a tag (under another, or to the top with `parent: null`). */
+	updateTag(id: TagId, changes: { name?: string; color?: string; parent?: TagId | null }): Promise<Tag>;
+	/** Deletes a tag: its nested tags move up to its parent; what it was on loses it. */
+	deleteTag(id: TagId): Promise<void>;
+	/**
+	 * Puts a tag on files and folders (`on: false` takes it off). On a file with a content id the
+	 * tag goes on the content, so every copy has it; `pinned` puts it on this path only.
+	 */
+	tagEntries(tag: TagId, entries: EntryId[], options?: { on?: boolean; pinned?: boolean }): Promise<void>;
+	entryMeta(id: EntryId): Promise<EntryMeta>;
+	/** Favorite, note and hidden of files and folders (on their content, like tags). */
+	setEntryMeta(entries: EntryId[], changes: { favorite?: boolean; note?: string; hidden?: boolean }): Promise<void>;
+	libraryStatistics(): Promise<LibraryStatistics>;
 
 	/** Groups of files with the same content across every location, most wasted bytes first. */
 	duplicates(options?: DuplicateOptions): Promise<DuplicateReport>;
@@ -453,6 +602,18 @@ export const CORE_METHODS = Object.keys({
 	createFolder: 1,
 	importFiles: 1,
 	searchNames: 1,
+	search: 1,
+	savedSearches: 1,
+	saveSearch: 1,
+	deleteSavedSearch: 1,
+	listTags: 1,
+	createTag: 1,
+	updateTag: 1,
+	deleteTag: 1,
+	tagEntries: 1,
+	entryMeta: 1,
+	setEntryMeta: 1,
+	libraryStatistics: 1,
 	duplicates: 1,
 	confirmDuplicates: 1,
 	checksumEntry: 1,

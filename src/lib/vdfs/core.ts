@@ -18,7 +18,17 @@ import type {
 	LocationKind,
 	LocationSummary,
 	NodeSettings,
-	SearchOptions
+	SavedSearch,
+	SavedSearchId,
+	SearchOptions,
+	SearchPageOptions,
+	SearchQuery,
+	SearchResult,
+	EntryMeta,
+	LibraryStatistics,
+	Tag,
+	TagId,
+	TagInput
 } from './api';
 import { migrate } from './db/migrate';
 import { NODE_DB, nodeMigrations } from './db/node-schema';
@@ -63,6 +73,10 @@ import {
 	saveLocationRules
 } from './locations/locations';
 import { searchNames } from './search/names';
+import { search } from './search/query';
+import { deleteSavedSearch, saveSearch, savedSearches } from './search/saved';
+import { libraryStatistics, libraryTotals } from './stats/stats';
+import { createTag, deleteTag, entryMeta, listTags, setEntryMeta, tagEntries, updateTag } from './tags/tags';
 import { Watches } from './watch/watches';
 import type { MediaProbe } from './media/playable';
 
@@ -211,14 +225,7 @@ export class Core implements CoreApi {
 	}
 
 	libraryStats(): Promise<LibraryStats> {
-		return this.#call(() => {
-			const sql = this.#libraries.require().sql;
-			return {
-				locations: sql.value<number>('SELECT count(*) FROM location') ?? 0,
-				entries: sql.value<number>('SELECT count(*) FROM entry WHERE parent_id IS NOT NULL') ?? 0,
-				bytes: sql.value<number>('SELECT coalesce(sum(size), 0) FROM entry WHERE is_dir = 0') ?? 0
-			};
-		});
+		return this.#call(() => libraryTotals(this.#libraries.require()));
 	}
 
 	exportLibrary(id: LibraryId): Promise<Uint8Array> {
@@ -525,6 +532,77 @@ export class Core implements CoreApi {
 
 	searchNames(query: string, options?: SearchOptions): Promise<EntryRow[]> {
 		return this.#call(() => searchNames(this.#libraries.require(), query, options));
+	}
+
+	// ---- organize and find (shared rows change through ops: sync/ops.ts)
+
+	/** The newest search asked for on each channel (see SearchPageOptions.channel). */
+	#searches = new Map<string, number>();
+
+	search(query: SearchQuery, options: SearchPageOptions = {}): Promise<SearchResult> {
+		const channel = options.channel;
+		const mine = channel === undefined ? 0 : (this.#searches.get(channel) ?? 0) + 1;
+		if (channel !== undefined) this.#searches.set(channel, mine);
+		return this.#call(() => {
+			if (channel !== undefined && this.#searches.get(channel) !== mine) {
+				throw new VdfsError('Cancelled', 'A newer search replaced this one.');
+			}
+			return search(this.#libraries.require(), query, options);
+		});
+	}
+
+	savedSearches(): Promise<SavedSearch[]> {
+		return this.#call(() => savedSearches(this.#libraries.require()));
+	}
+
+	saveSearch(input: { name: string; query: SearchQuery; id?: SavedSearchId }): Promise<SavedSearch> {
+		return this.#shared('saved-search', (lib, device) => saveSearch(lib, device, input));
+	}
+
+	deleteSavedSearch(id: SavedSearchId): Promise<void> {
+		return this.#shared('saved-search', (lib, device) => deleteSavedSearch(lib, device, id));
+	}
+
+	listTags(): Promise<Tag[]> {
+		return this.#call(() => listTags(this.#libraries.require()));
+	}
+
+	createTag(input: TagInput): Promise<Tag> {
+		return this.#shared('tag', (lib, device) => createTag(lib, device, input));
+	}
+
+	updateTag(id: TagId, changes: { name?: string; color?: string; parent?: TagId | null }): Promise<Tag> {
+		return this.#shared('tag', (lib, device) => updateTag(lib, device, id, changes));
+	}
+
+	deleteTag(id: TagId): Promise<void> {
+		return this.#shared('tag', (lib, device) => deleteTag(lib, device, id));
+	}
+
+	tagEntries(tag: TagId, entries: EntryId[], options?: { on?: boolean; pinned?: boolean }): Promise<void> {
+		return this.#shared('tag', (lib, device) => tagEntries(lib, device, tag, entries, options));
+	}
+
+	entryMeta(id: EntryId): Promise<EntryMeta> {
+		return this.#call(() => entryMeta(this.#libraries.require(), id));
+	}
+
+	setEntryMeta(entries: EntryId[], changes: { favorite?: boolean; note?: string; hidden?: boolean }): Promise<void> {
+		return this.#shared('meta', (lib, device) => setEntryMeta(lib, device, entries, changes));
+	}
+
+	libraryStatistics(): Promise<LibraryStatistics> {
+		return this.#call(() => libraryStatistics(this.#libraries.require()));
+	}
+
+	/** A change to shared rows, then the event that tells every view of them. */
+	#shared<T>(topic: 'tag' | 'meta' | 'saved-search', fn: (lib: OpenLibrary, device: string) => T): Promise<T> {
+		return this.#call(() => {
+			const lib = this.#libraries.require();
+			const result = fn(lib, this.#device.id);
+			this.#emit({ topic, library: lib.id });
+			return result;
+		});
 	}
 
 	// ---- content identity

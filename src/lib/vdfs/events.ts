@@ -1,7 +1,8 @@
 import type { LibraryId } from './ids';
 
 /** What changed, so each view re-queries what it shows (no polling). */
-export type ChangeTopic = 'library' | 'settings' | 'device' | 'location' | 'entry' | 'job';
+export type ChangeTopic =
+	'library' | 'settings' | 'device' | 'location' | 'entry' | 'job' | 'tag' | 'meta' | 'saved-search';
 
 export interface ChangeEvent {
 	topic: ChangeTopic;

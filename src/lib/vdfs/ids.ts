@@ -4,6 +4,8 @@ export type DeviceId = string & { readonly __brand: 'DeviceId' };
 export type LocationId = string & { readonly __brand: 'LocationId' };
 export type EntryId = string & { readonly __brand: 'EntryId' };
 export type JobId = string & { readonly __brand: 'JobId' };
+export type TagId = string & { readonly __brand: 'TagId' };
+export type SavedSearchId = string & { readonly __brand: 'SavedSearchId' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -207,5 +207,108 @@ export const libraryMigrations: readonly Migration[] = [
 		// A folder's first page by name, the way most folders open, reads its rows in order
 		// instead of sorting the whole folder.
 		sql.exec('CREATE INDEX entry_child_order ON entry(parent_id, is_dir DESC, name_key, name)');
-	}
+	},
+	// 8: organize and find (issue 6). Shared rows (tags, what they are on, user metadata, saved
+	// searches) change only through stamped ops (sync/ops.ts): each field keeps the stamp that set
+	// it in `<field>_at`. Targets are content ids (every copy shares them) or entry uuids (a
+	// folder, a file without a content id yet, or a tag pinned to one path).
+	(sql) =>
+		sql.exec(`
+			CREATE TABLE shared_op (at TEXT PRIMARY KEY, op TEXT NOT NULL) STRICT, WITHOUT ROWID;
+			CREATE TABLE tag (
+				uuid TEXT PRIMARY KEY,
+				name TEXT NOT NULL DEFAULT '', name_at TEXT NOT NULL DEFAULT '',
+				color TEXT NOT NULL DEFAULT '', color_at TEXT NOT NULL DEFAULT '',
+				parent TEXT, parent_at TEXT NOT NULL DEFAULT '',
+				deleted INTEGER NOT NULL DEFAULT 0, deleted_at TEXT NOT NULL DEFAULT ''
+			) STRICT, WITHOUT ROWID;
+			CREATE TABLE tag_link (
+				tag TEXT NOT NULL,
+				target TEXT NOT NULL,
+				linked INTEGER NOT NULL DEFAULT 0, linked_at TEXT NOT NULL DEFAULT '',
+				PRIMARY KEY (tag, target)
+			) STRICT, WITHOUT ROWID;
+			CREATE INDEX tag_link_target ON tag_link(target, tag) WHERE linked = 1;
+			CREATE TABLE user_meta (
+				target TEXT PRIMARY KEY,
+				favorite INTEGER NOT NULL DEFAULT 0, favorite_at TEXT NOT NULL DEFAULT '',
+				note TEXT NOT NULL DEFAULT '', note_at TEXT NOT NULL DEFAULT '',
+				hidden INTEGER NOT NULL DEFAULT 0, hidden_at TEXT NOT NULL DEFAULT ''
+			) STRICT, WITHOUT ROWID;
+			CREATE INDEX user_meta_favorite ON user_meta(target) WHERE favorite = 1;
+			CREATE INDEX user_meta_hidden ON user_meta(target) WHERE hidden = 1;
+			CREATE TABLE saved_search (
+				uuid TEXT PRIMARY KEY,
+				name TEXT NOT NULL DEFAULT '', name_at TEXT NOT NULL DEFAULT '',
+				query TEXT NOT NULL DEFAULT '{}', query_at TEXT NOT NULL DEFAULT '',
+				deleted INTEGER NOT NULL DEFAULT 0, deleted_at TEXT NOT NULL DEFAULT ''
+			) STRICT, WITHOUT ROWID;
+
+			-- Search (search/query.ts): prefix and exact names below the trigram index's three
+			-- characters, recent first, sizes, and the contents of a kind, taken in a range, or shared.
+			CREATE INDEX entry_name_nocase ON entry(name COLLATE NOCASE) WHERE parent_id IS NOT NULL;
+			CREATE INDEX entry_mtime ON entry(mtime) WHERE parent_id IS NOT NULL;
+			CREATE INDEX entry_size ON entry(size) WHERE is_dir = 0;
+			CREATE INDEX content_kind ON content(kind);
+			CREATE INDEX content_taken ON content(taken_at) WHERE taken_at IS NOT NULL;
+
+			-- Statistics kept as the index changes, never by scanning it (stats/stats.ts): files and
+			-- bytes per location and kind ('folder', 'pending' before a content id, 'empty'), and
+			-- how many entries share each content (duplicates: refs > 1).
+			ALTER TABLE content ADD COLUMN refs INTEGER NOT NULL DEFAULT 0;
+			UPDATE content SET refs = (SELECT count(*) FROM entry WHERE entry.cas_id = content.cas_id);
+			CREATE INDEX content_shared ON content(refs) WHERE refs > 1;
+			CREATE TABLE stat_kind (
+				location_id INTEGER NOT NULL,
+				kind TEXT NOT NULL,
+				files INTEGER NOT NULL DEFAULT 0,
+				bytes INTEGER NOT NULL DEFAULT 0,
+				PRIMARY KEY (location_id, kind)
+			) STRICT, WITHOUT ROWID;
+			INSERT INTO stat_kind (location_id, kind, files, bytes)
+				SELECT e.location_id, ${statKind('e')}, count(*), sum(iif(e.is_dir, 0, e.size))
+				FROM entry e WHERE e.parent_id IS NOT NULL GROUP BY 1, 2;
+			CREATE TRIGGER entry_stat_insert AFTER INSERT ON entry WHEN new.parent_id IS NOT NULL BEGIN
+				INSERT INTO stat_kind (location_id, kind, files, bytes)
+					VALUES (new.location_id, ${statKind('new')}, 1, iif(new.is_dir, 0, new.size))
+					ON CONFLICT DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;
+				UPDATE content SET refs = refs + 1 WHERE cas_id = new.cas_id;
+			END;
+			CREATE TRIGGER entry_stat_delete AFTER DELETE ON entry WHEN old.parent_id IS NOT NULL BEGIN
+				UPDATE stat_kind SET files = files - 1, bytes = bytes - iif(old.is_dir, 0, old.size)
+					WHERE location_id = old.location_id AND kind = ${statKind('old')};
+				UPDATE content SET refs = refs - 1 WHERE cas_id = old.cas_id;
+			END;
+			CREATE TRIGGER entry_stat_update AFTER UPDATE OF is_dir, size, cas_id ON entry
+			WHEN new.parent_id IS NOT NULL AND (old.is_dir IS NOT new.is_dir OR old.size IS NOT new.size
+				OR old.cas_id IS NOT new.cas_id) BEGIN
+				UPDATE stat_kind SET files = files - 1, bytes = bytes - iif(old.is_dir, 0, old.size)
+					WHERE location_id = old.location_id AND kind = ${statKind('old')};
+				INSERT INTO stat_kind (location_id, kind, files, bytes)
+					VALUES (new.location_id, ${statKind('new')}, 1, iif(new.is_dir, 0, new.size))
+					ON CONFLICT DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;
+				UPDATE content SET refs = refs - 1 WHERE cas_id = old.cas_id AND old.cas_id IS NOT new.cas_id;
+				UPDATE content SET refs = refs + 1 WHERE cas_id = new.cas_id AND old.cas_id IS NOT new.cas_id;
+			END;
+			-- A content's kind learnt later (or corrected) moves its files' counts.
+			CREATE TRIGGER content_stat_kind AFTER UPDATE OF kind ON content WHEN old.kind IS NOT new.kind BEGIN
+				UPDATE stat_kind SET files = files - g.n, bytes = bytes - g.b
+					FROM (SELECT location_id, count(*) AS n, sum(size) AS b FROM entry
+						WHERE cas_id = new.cas_id GROUP BY location_id) g
+					WHERE stat_kind.location_id = g.location_id AND stat_kind.kind = old.kind;
+				INSERT INTO stat_kind (location_id, kind, files, bytes)
+					SELECT location_id, new.kind, count(*), sum(size) FROM entry
+						WHERE cas_id = new.cas_id GROUP BY location_id
+					ON CONFLICT DO UPDATE SET files = files + excluded.files, bytes = bytes + excluded.bytes;
+			END;
+			CREATE TRIGGER location_stat_delete AFTER DELETE ON location BEGIN
+				DELETE FROM stat_kind WHERE location_id = old.id;
+			END;
+		`)
 ];
+
+/** The statistics kind of an entry row (`new`, `old` or an alias), as the stat_kind triggers count it. */
+function statKind(row: string): string {
+	return `CASE WHEN ${row}.is_dir THEN 'folder' WHEN ${row}.cas_id IS NULL THEN iif(${row}.size = 0, 'empty', 'pending')
+		ELSE coalesce((SELECT kind FROM content WHERE cas_id = ${row}.cas_id), 'unknown') END`;
+}

@@ -2,6 +2,7 @@ import { VdfsError, toVdfsError } from '../errors';
 import type { LibraryId } from '../ids';
 import { LIBRARY_APPLICATION_ID, libraryFileName, libraryMigrations } from '../db/library-schema';
 import { migrate } from '../db/migrate';
+import { kindFromExtension } from '../identity/kind';
 import type { Sql } from '../db/sql';
 import type { DbStorage } from '../db/storage';
 
@@ -36,6 +37,15 @@ export function openLibraryDb(storage: DbStorage, id: LibraryId, { fullCheck = f
 		// 32 MiB of page cache (default 2 MiB): an index of 100k entries and its FTS pages stay
 		// in memory while a walk writes, instead of going back and forth through the VFS.
 		sql.exec('PRAGMA cache_size = -32768');
+		// What kind a file's name suggests, for files without a content id yet (search filters).
+		sql.db.createFunction(
+			'orrery_ext_kind',
+			(_ctx: number, ext: unknown) => kindFromExtension(String(ext ?? '')).kind,
+			{
+				deterministic: true,
+				arity: 1
+			}
+		);
 		migrate(sql, libraryMigrations, 'library');
 		return sql;
 	} catch (e) {

@@ -44,25 +44,26 @@ interface Candidate {
 /**
  * The media job's queries. Each starts from the unread contents, by their own index, and not
  * from a location's entries (CROSS JOIN keeps SQLite to that order): a library of a million
- * files with a few new photos reads a few rows.
+ * files with a few new photos reads a few rows. INDEXED BY, because the planner otherwise takes
+ * content_kind (search's) and reads every image ever read.
  */
 export const MEDIA_SQL = {
 	/** Locations with unread content (not imports, whose files are gone after a reload). */
-	locations: `SELECT DISTINCT e.location_id AS id FROM content c CROSS JOIN entry e
+	locations: `SELECT DISTINCT e.location_id AS id FROM content c INDEXED BY content_media_unread CROSS JOIN entry e
 		JOIN location l ON l.id = e.location_id
 		WHERE ${UNREAD} AND e.cas_id = c.cas_id AND l.kind <> 'snapshot'`,
 	/** 1 if a location (?) has unread content. */
-	any: `SELECT 1 FROM content c WHERE ${UNREAD}
+	any: `SELECT 1 FROM content c INDEXED BY content_media_unread WHERE ${UNREAD}
 		AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?1) LIMIT 1`,
 	/** Unread contents with a copy in a location (?). */
-	count: `SELECT count(*) FROM content c WHERE ${UNREAD}
+	count: `SELECT count(*) FROM content c INDEXED BY content_media_unread WHERE ${UNREAD}
 		AND EXISTS (SELECT 1 FROM entry e WHERE e.cas_id = c.cas_id AND e.location_id = ?1)`,
 	/**
 	 * The next unread contents after a content id (?2), with one copy of each in a location (?1),
 	 * at most ?3.
 	 */
 	page: `SELECT e.id, ${ENTRY_PATH} AS path, e.size, e.mtime, c.cas_id, c.kind
-		FROM content c
+		FROM content c INDEXED BY content_media_unread
 		JOIN entry e ON e.id = (SELECT id FROM entry WHERE cas_id = c.cas_id AND location_id = ?1 LIMIT 1)
 		JOIN entry p ON p.id = e.parent_id
 		WHERE ${UNREAD} AND c.cas_id > ?2

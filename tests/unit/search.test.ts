@@ -1,0 +1,345 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DeviceId, LibraryId, LocationId, SearchQuery, TagId } from '../../src/lib/vdfs/api';
+import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
+import { putEntries } from '../../src/lib/vdfs/entries/entries';
+import { OpenLibrary } from '../../src/lib/vdfs/library/library';
+import { openLibraryDb } from '../../src/lib/vdfs/library/open-library';
+import { createLocation } from '../../src/lib/vdfs/locations/locations';
+import { CAP, search } from '../../src/lib/vdfs/search/query';
+import { createTag, setEntryMeta, tagEntries } from '../../src/lib/vdfs/tags/tags';
+import { sqlite } from './helpers';
+
+const DAY = 86_400_000;
+const T = Date.UTC(2024, 5, 1);
+const MB = 1 << 20;
+
+/**
+ * A small library in two locations, one of them another device's: every filter has files it
+ * keeps and files it drops. Content ids and kinds are written as identify would write them.
+ */
+async function fixture() {
+	const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
+	const id = crypto.randomUUID() as LibraryId;
+	const device = crypto.randomUUID() as DeviceId;
+	const lib = OpenLibrary.attach(id, openLibraryDb(storage, id), 'L', { id: device, name: 'Laptop', platform: '' });
+	const home = createLocation(lib, { name: 'Home', kind: 'opfs' }).id as LocationId;
+	const backup = createLocation(lib, { name: 'Backup', kind: 'opfs' }).id as LocationId;
+	// The backup belongs to another device (as sync will bring it).
+	lib.sql.run("INSERT INTO device (uuid, name) VALUES ('phone-uuid', 'Phone')");
+	lib.sql.run("UPDATE location SET device_id = (SELECT id FROM device WHERE uuid = 'phone-uuid') WHERE uuid = ?", [
+		backup
+	]);
+	const dir = (path: string) => ({ path, isDir: true, size: 0, mtime: T });
+	const file = (path: string, size: number, mtime: number) => ({ path, isDir: false, size, mtime });
+	putEntries(lib, home, [
+		dir('photos'),
+		file('photos/beach.jpg', 2 * MB, T),
+		file('photos/Beach Party.JPG', 3 * MB, T - 300 * DAY),
+		file('photos/sunset beach.png', 1 * MB, T - 10 * DAY),
+		dir('docs'),
+		file('docs/report.pdf', 100_000, T - 400 * DAY),
+		file('docs/report-final.pdf', 120_000, T - 5 * DAY),
+		file('docs/notes.md', 10, T - 1 * DAY),
+		file('docs/empty.txt', 0, T - 2 * DAY),
+		dir('music'),
+		file('music/song.mp3', 5 * MB, T - 30 * DAY),
+		file('.secret.txt', 50, T),
+		dir('code'),
+		file('code/main.ts', 700, T - 3 * DAY)
+	]);
+	putEntries(lib, backup, [dir('old'), file('old/beach.jpg', 2 * MB, T - 1000 * DAY), file('old/b.bin', 40, T)]);
+	const content = (cas: string, kind: string, size: number, taken: number | null) => {
+		lib.sql.run('INSERT INTO content (cas_id, kind, size, taken_at) VALUES (?, ?, ?, ?)', [cas, kind, size, taken]);
+	};
+	content('c-beach', 'image', 2 * MB, Date.UTC(2024, 4, 20));
+	content('c-party', 'image', 3 * MB, Date.UTC(2023, 7, 1));
+	content('c-sunset', 'image', 1 * MB, null);
+	content('c-report', 'document', 100_000, null);
+	content('c-final', 'document', 120_000, null);
+	content('c-song', 'audio', 5 * MB, null);
+	content('c-secret', 'text', 50, null);
+	content('c-bin', 'unknown', 40, null);
+	const setCas = (name: string, cas: string) => lib.sql.run('UPDATE entry SET cas_id = ? WHERE name = ?', [cas, name]);
+	setCas('beach.jpg', 'c-beach');
+	setCas('Beach Party.JPG', 'c-party');
+	setCas('sunset beach.png', 'c-sunset');
+	setCas('report.pdf', 'c-report');
+	setCas('report-final.pdf', 'c-final');
+	setCas('song.mp3', 'c-song');
+	setCas('.secret.txt', 'c-secret');
+	setCas('b.bin', 'c-bin');
+	const idOf = (name: string, location = home) =>
+		lib.sql.value<string>(
+			'SELECT e.uuid FROM entry e JOIN location l ON l.id = e.location_id WHERE e.name = ? AND l.uuid = ?',
+			[name, location]
+		) as string as import('../../src/lib/vdfs/api').EntryId;
+	const trip = createTag(lib, device, { name: 'Trip' });
+	const summer = createTag(lib, device, { name: 'Summer', parent: trip.id });
+	const work = createTag(lib, device, { name: 'Work' });
+	tagEntries(lib, device, summer.id, [idOf('beach.jpg')]); // on the content: the backup copy too
+	tagEntries(lib, device, trip.id, [idOf('sunset beach.png')], { pinned: true });
+	tagEntries(lib, device, work.id, [idOf('report.pdf'), idOf('notes.md'), idOf('docs')]);
+	setEntryMeta(lib, device, [idOf('song.mp3'), idOf('music')], { favorite: true });
+	setEntryMeta(lib, device, [idOf('report-final.pdf')], { hidden: true });
+	return { lib, home, backup, device, tags: { trip: trip.id, summer: summer.id, work: work.id } };
+}
+
+type Fixture = Awaited<ReturnType<typeof fixture>>;
+let fx: Fixture;
+beforeAll(async () => {
+	fx = await fixture();
+});
+
+/** Names found (as `location:path`, in result order). */
+function find(q: SearchQuery, options = {}): string[] {
+	return search(fx.lib, q, options).hits.map((h) => `${h.locationName}:${h.dirPath ? h.dirPath + '/' : ''}${h.name}`);
+}
+const sorted = (q: SearchQuery) => find(q).sort();
+
+describe('search filters, each alone', () => {
+	it('text: any substring of three or more letters, any case, through the trigram index', () => {
+		expect(sorted({ text: 'each' })).toEqual([
+			'Backup:old/beach.jpg',
+			'Home:photos/Beach Party.JPG',
+			'Home:photos/beach.jpg',
+			'Home:photos/sunset beach.png'
+		]);
+		expect(sorted({ text: 'EPOR' })).toEqual(['Home:docs/report.pdf']); // report-final.pdf is hidden
+	});
+
+	it('text: one or two letters match the start of a name', () => {
+		expect(sorted({ text: 'be' })).toEqual([
+			'Backup:old/beach.jpg',
+			'Home:photos/Beach Party.JPG',
+			'Home:photos/beach.jpg'
+		]);
+		expect(sorted({ text: 's' })).toEqual(['Home:music/song.mp3', 'Home:photos/sunset beach.png']);
+	});
+
+	it('text: words in any order all match; a word with a slash matches the path', () => {
+		expect(sorted({ text: 'beach sunset' })).toEqual(['Home:photos/sunset beach.png']);
+		expect(sorted({ text: 'party be' })).toEqual(['Home:photos/Beach Party.JPG']);
+		expect(sorted({ text: 'old/ beach' })).toEqual(['Backup:old/beach.jpg']);
+		expect(sorted({ text: 'photos/sun' })).toEqual(['Home:photos/sunset beach.png']);
+	});
+
+	it('text: wildcards and quotes are matched literally', () => {
+		expect(find({ text: '%' })).toEqual([]);
+		expect(find({ text: '"beach' })).toEqual([]);
+		expect(find({ text: '_' })).toEqual([]);
+	});
+
+	it('text: ranked exact name, then prefix, then substring; recent first within each', () => {
+		expect(find({ text: 'beach' })).toEqual([
+			'Home:photos/beach.jpg', // exact but for the extension, newest
+			'Backup:old/beach.jpg', // exact, older
+			'Home:photos/Beach Party.JPG', // prefix
+			'Home:photos/sunset beach.png' // substring
+		]);
+	});
+
+	it('kinds, from the content, or from the name before a content id; folders are a kind', () => {
+		expect(sorted({ kinds: ['audio'] })).toEqual(['Home:music/song.mp3']);
+		expect(sorted({ kinds: ['code'] })).toEqual(['Home:code/main.ts']); // not identified yet
+		expect(sorted({ kinds: ['folder'] })).toEqual([
+			'Backup:old',
+			'Home:code',
+			'Home:docs',
+			'Home:music',
+			'Home:photos'
+		]);
+		expect(sorted({ kinds: ['document', 'text'] })).toEqual([
+			'Home:docs/empty.txt',
+			'Home:docs/notes.md',
+			'Home:docs/report.pdf'
+		]);
+	});
+
+	it('extensions, any case, with or without the dot', () => {
+		expect(sorted({ extensions: ['JPG'] })).toEqual([
+			'Backup:old/beach.jpg',
+			'Home:photos/Beach Party.JPG',
+			'Home:photos/beach.jpg'
+		]);
+		expect(sorted({ extensions: ['.png', 'mp3'] })).toEqual(['Home:music/song.mp3', 'Home:photos/sunset beach.png']);
+	});
+
+	it('size range, inclusive, files only', () => {
+		expect(sorted({ minSize: 3 * MB })).toEqual(['Home:music/song.mp3', 'Home:photos/Beach Party.JPG']);
+		expect(sorted({ maxSize: 10 })).toEqual(['Home:docs/empty.txt', 'Home:docs/notes.md']);
+		expect(sorted({ minSize: 1 * MB, maxSize: 2 * MB })).toEqual([
+			'Backup:old/beach.jpg',
+			'Home:photos/beach.jpg',
+			'Home:photos/sunset beach.png'
+		]);
+	});
+
+	it('date modified: from inclusive, to exclusive', () => {
+		expect(sorted({ modifiedFrom: T - 3 * DAY, modifiedTo: T - DAY })).toEqual([
+			'Home:code/main.ts',
+			'Home:docs/empty.txt'
+		]);
+		expect(sorted({ modifiedTo: T - 350 * DAY })).toEqual(['Backup:old/beach.jpg', 'Home:docs/report.pdf']);
+	});
+
+	it('date taken, from the media facts', () => {
+		expect(sorted({ takenFrom: Date.UTC(2024, 0, 1) })).toEqual(['Backup:old/beach.jpg', 'Home:photos/beach.jpg']);
+		expect(sorted({ takenTo: Date.UTC(2024, 0, 1) })).toEqual(['Home:photos/Beach Party.JPG']);
+	});
+
+	it('tags: any, all and none; a tag also matches what its nested tags are on, and every copy of a tagged content', () => {
+		const { trip, summer, work } = fx.tags;
+		expect(sorted({ tags: { any: [summer] } })).toEqual(['Backup:old/beach.jpg', 'Home:photos/beach.jpg']);
+		expect(sorted({ tags: { any: [trip] } })).toEqual([
+			'Backup:old/beach.jpg',
+			'Home:photos/beach.jpg',
+			'Home:photos/sunset beach.png'
+		]);
+		expect(sorted({ tags: { any: [summer, work] } })).toEqual([
+			'Backup:old/beach.jpg',
+			'Home:docs',
+			'Home:docs/notes.md',
+			'Home:docs/report.pdf',
+			'Home:photos/beach.jpg'
+		]);
+		expect(sorted({ tags: { all: [trip, summer] } })).toEqual(['Backup:old/beach.jpg', 'Home:photos/beach.jpg']);
+		expect(sorted({ tags: { all: [summer, work] } })).toEqual([]);
+		expect(sorted({ kinds: ['image'], tags: { none: [trip] } })).toEqual(['Home:photos/Beach Party.JPG']);
+	});
+
+	it('locations and devices', () => {
+		expect(sorted({ locations: [fx.backup] })).toEqual(['Backup:old', 'Backup:old/b.bin', 'Backup:old/beach.jpg']);
+		expect(sorted({ devices: ['phone-uuid' as DeviceId] })).toEqual([
+			'Backup:old',
+			'Backup:old/b.bin',
+			'Backup:old/beach.jpg'
+		]);
+		expect(find({ devices: ['phone-uuid' as DeviceId] }).length + find({ locations: [fx.home] }).length).toBe(
+			find({}).length
+		);
+	});
+
+	it('favorites, on a content or a folder', () => {
+		expect(sorted({ favorites: true })).toEqual(['Home:music', 'Home:music/song.mp3']);
+	});
+
+	it('duplicates only: files whose content another file shares', () => {
+		expect(sorted({ duplicates: true })).toEqual(['Backup:old/beach.jpg', 'Home:photos/beach.jpg']);
+	});
+
+	it('no content id yet (empty files never get one)', () => {
+		expect(sorted({ unidentified: true })).toEqual(['Home:code/main.ts', 'Home:docs/notes.md']);
+	});
+
+	it('hidden: dot-files and what was marked hidden only when asked for', () => {
+		expect(find({ text: 'secret' })).toEqual([]);
+		expect(find({ text: 'final' })).toEqual([]);
+		expect(sorted({ text: 'secret', hidden: true })).toEqual(['Home:.secret.txt']);
+		expect(sorted({ text: 'final', hidden: true })).toEqual(['Home:docs/report-final.pdf']);
+	});
+});
+
+describe('search filters combined', () => {
+	it('text with kind, size and location', () => {
+		expect(sorted({ text: 'beach', kinds: ['image'], minSize: 2 * MB, locations: [fx.home] })).toEqual([
+			'Home:photos/Beach Party.JPG',
+			'Home:photos/beach.jpg'
+		]);
+	});
+
+	it('a short prefix with a tag and a date', () => {
+		expect(sorted({ text: 'b', tags: { any: [fx.tags.trip] }, modifiedFrom: T - 50 * DAY })).toEqual([
+			'Home:photos/beach.jpg'
+		]);
+	});
+
+	it('duplicates on another device, modified long ago', () => {
+		expect(sorted({ duplicates: true, devices: ['phone-uuid' as DeviceId], modifiedTo: T - 500 * DAY })).toEqual([
+			'Backup:old/beach.jpg'
+		]);
+	});
+
+	it('kinds with extensions, favorites and taken dates narrow to nothing when they disagree', () => {
+		expect(find({ kinds: ['audio'], extensions: ['mp3'], favorites: true })).toEqual(['Home:music/song.mp3']);
+		expect(find({ kinds: ['audio'], takenFrom: 0 })).toEqual([]);
+		expect(find({ unidentified: true, tags: { any: [fx.tags.work] }, text: 'not' })).toEqual(['Home:docs/notes.md']);
+	});
+
+	it('every filter at once', () => {
+		const q: SearchQuery = {
+			text: 'bea',
+			kinds: ['image'],
+			extensions: ['jpg'],
+			minSize: MB,
+			maxSize: 2 * MB,
+			modifiedFrom: T - DAY,
+			modifiedTo: T + DAY,
+			takenFrom: Date.UTC(2024, 0, 1),
+			takenTo: Date.UTC(2025, 0, 1),
+			tags: { any: [fx.tags.trip], all: [fx.tags.summer], none: [fx.tags.work] },
+			locations: [fx.home],
+			devices: [fx.device],
+			favorites: false,
+			duplicates: true,
+			unidentified: false
+		};
+		expect(find(q)).toEqual(['Home:photos/beach.jpg']);
+	});
+});
+
+describe('search results', () => {
+	it('pages with offset and limit, with an exact total', () => {
+		const all = search(fx.lib, {}, { sort: 'name', limit: 1000 });
+		expect(all.totalExact).toBe(true);
+		const page = search(fx.lib, {}, { sort: 'name', offset: 3, limit: 4 });
+		expect(page.total).toBe(all.total);
+		expect(page.hits.map((h) => h.id)).toEqual(all.hits.slice(3, 7).map((h) => h.id));
+		expect(search(fx.lib, {}, { sort: 'name', offset: 1000 }).total).toBe(all.total);
+	});
+
+	it('sorts by size and by date both ways', () => {
+		expect(find({ kinds: ['image'] }, { sort: 'size', descending: true })[0]).toBe('Home:photos/Beach Party.JPG');
+		expect(find({ kinds: ['image'] }, { sort: 'mtime' })[0]).toBe('Backup:old/beach.jpg');
+	});
+
+	it('hits carry what the views show: kind, location, device, here', () => {
+		const [hit] = search(fx.lib, { text: 'beach', devices: ['phone-uuid' as DeviceId] }).hits;
+		expect(hit).toMatchObject({
+			name: 'beach.jpg',
+			kind: 'image',
+			locationName: 'Backup',
+			deviceName: 'Phone',
+			here: false
+		});
+		const [mine] = search(fx.lib, { text: 'main' }).hits;
+		expect(mine).toMatchObject({ kind: 'code', dirPath: 'code', here: true, casId: null });
+	});
+
+	it('refuses what is not a query with a clear error', () => {
+		expect(() => search(fx.lib, { kinds: ['nope' as never] })).toThrow(/not a kind/);
+		expect(() => search(fx.lib, { minSize: 'big' as never })).toThrow(/minSize is not a number/);
+	});
+});
+
+describe('search in a large library', () => {
+	it(`past ${CAP} candidates, reads newest first and still ranks exact, prefix, substring`, async () => {
+		const { lib, home } = await fixture();
+		const n = CAP * 2;
+		const rows = [{ path: 'many', isDir: true, size: 0, mtime: T }];
+		for (let i = 0; i < n; i++) rows.push({ path: `many/a-${i}.txt`, isDir: false, size: 1, mtime: T - i * 1000 });
+		rows.push({ path: 'many/xa.txt', isDir: false, size: 1, mtime: T + DAY });
+		rows.push({ path: 'many/a', isDir: false, size: 1, mtime: 0 });
+		putEntries(lib, home, rows);
+		const result = search(lib, { text: 'a' }, { limit: 5 });
+		expect(result.totalExact).toBe(false);
+		expect(result.total).toBeGreaterThan(CAP);
+		// The exact name first though oldest; then prefixes newest first ("xa.txt" is no prefix).
+		expect(result.hits.map((h) => h.name)).toEqual(['a', 'a-0.txt', 'a-1.txt', 'a-2.txt', 'a-3.txt']);
+		const txt = search(lib, { text: 'txt', extensions: ['txt'] }, { limit: 3 });
+		expect(txt.hits.map((h) => h.name)).toEqual(['xa.txt', 'a-0.txt', 'a-1.txt']);
+		// A narrow filter beside a common word: exact, from the filter's candidates.
+		const narrow = search(lib, { text: 'a', minSize: 2 * MB, maxSize: 2 * MB });
+		expect(narrow).toMatchObject({ totalExact: true, total: 0 });
+		void (fx.tags as Record<string, TagId>);
+	});
+});
