@@ -1,6 +1,17 @@
 import type { BrowseEntry, BrowseOptions, FolderView, LocationId } from '$lib/vdfs/api';
 import { coreStore } from '../app/core.svelte';
 
+/** What the grid and list views read: a long list of which only the rows in view are loaded. */
+export interface EntryWindow {
+	readonly total: number;
+	/** `disk`: listed from the file system, before the index has it (sizes of folders unknown). */
+	readonly from: FolderView['from'];
+	/** What is loaded at an index (asking for its page if it is not). */
+	entry(index: number): BrowseEntry | undefined;
+	/** What is loaded at an index, without fetching anything. */
+	peek(index: number): BrowseEntry | undefined;
+}
+
 /** Entries fetched per call. */
 export const PAGE = 200;
 /** Pages kept; the rest are fetched again when scrolled back to. */
@@ -12,7 +23,7 @@ const KEEP_PAGES = 24;
  * pages read since the last reload (those on screen), not every page kept; the old rows stay
  * until the new ones arrive. A page that fails is not asked for again until the next reload.
  */
-export class FolderWindow {
+export class FolderWindow implements EntryWindow {
 	total = $state(0);
 	from = $state<FolderView['from']>('index');
 	indexing = $state(false);

@@ -1,5 +1,5 @@
 import type { BrowseEntry } from '$lib/vdfs/api';
-import type { Selection } from './selection.svelte';
+import { keyOf, type Selection } from './selection.svelte';
 
 /**
  * The attributes every view's scrolling list carries: a multi-select listbox whose keys are
@@ -22,7 +22,7 @@ export function optionAttributes(selection: Selection, index: number, entry: Bro
 	return {
 		role: 'option',
 		tabindex: -1,
-		'aria-selected': entry ? selection.has(entry.name) : false,
+		'aria-selected': entry ? selection.has(keyOf(entry)) : false,
 		'data-testid': entry ? 'folder-entry' : 'entry-loading',
 		'data-name': entry?.name,
 		'data-index': index,

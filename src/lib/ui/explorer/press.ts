@@ -62,6 +62,8 @@ export interface ItemActions {
 	onopen: (index: number) => void;
 	/** Right-click, or a long press on touch (`touch`): the context menu at a point. */
 	onmenu: (index: number, x: number, y: number, touch: boolean) => void;
+	/** A mouse drag of the item (onto a sidebar tag); without it items are not draggable. */
+	ondrag?: (index: number, event: DragEvent) => void;
 }
 
 /**
@@ -73,6 +75,8 @@ export function itemEvents(actions: () => ItemActions) {
 	let pressed = -1;
 	const press = longPress((x, y) => actions().onmenu(pressed, x, y, true));
 	return (index: number) => ({
+		draggable: actions().ondrag ? ('true' as const) : undefined,
+		ondragstart: (e: DragEvent) => actions().ondrag?.(index, e),
 		onclick: (e: MouseEvent) => {
 			if (!press.swallowClick()) actions().onpick(index, e);
 		},

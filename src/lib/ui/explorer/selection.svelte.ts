@@ -1,4 +1,13 @@
 import { SvelteSet } from 'svelte/reactivity';
+import type { BrowseEntry } from '$lib/vdfs/api';
+
+/**
+ * What a selection holds for an entry: its name in a folder (unique there, and known before an
+ * entry has an id), its place in a list from many folders (search results, a tag).
+ */
+export function keyOf(entry: BrowseEntry & { locationId?: string; dirPath?: string }): string {
+	return entry.locationId === undefined ? entry.name : `${entry.locationId}/${entry.dirPath}/${entry.name}`;
+}
 
 /**
  * What is selected in a view, by name (unique in a folder, and known for entries listed from

@@ -65,7 +65,8 @@ export function indexedFolder(lib: OpenLibrary, dirId: number, options: Required
 /**
  * A page of a folder (?1) as one JSON array, at most ?2 rows from ?3. Rows are made in the
  * ordered, limited subquery, whose order the aggregate keeps. By name, A to Z, the index
- * entry_child_order gives the order: no sort of the whole folder.
+ * entry_child_order gives the order: no sort of the whole folder. Hidden: a dot-file, or marked
+ * hidden by the user (user_meta, on its content or itself).
  */
 export function folderPageSql(options: Pick<BrowseOptions, 'sort' | 'descending' | 'only'>): string {
 	const { sort, descending, only } = browseOptions(options);
@@ -73,7 +74,8 @@ export function folderPageSql(options: Pick<BrowseOptions, 'sort' | 'descending'
 	return `SELECT json_group_array(json(j)) FROM (
 			SELECT json_object('id', e.uuid, 'name', e.name, 'extension', e.extension,
 				'isDir', json(iif(e.is_dir, 'true', 'false')), 'size', e.size, 'mtime', e.mtime,
-				'hidden', json(iif(e.hidden, 'true', 'false')), 'casId', e.cas_id, 'kind', c.kind,
+				'hidden', json(iif(e.hidden OR EXISTS (SELECT 1 FROM user_meta um WHERE um.hidden = 1
+					AND um.target IN (e.cas_id, e.uuid)), 'true', 'false')), 'casId', e.cas_id, 'kind', c.kind,
 				'width', c.width, 'height', c.height, 'duration', c.duration, 'takenAt', c.taken_at,
 				'thumb', json(iif(c.thumb = 1, 'true', 'false'))) AS j
 			FROM entry e LEFT JOIN content c ON c.cas_id = e.cas_id

@@ -29,13 +29,15 @@ interface TagRow {
 	count: number;
 }
 
-function tagRows(lib: OpenLibrary): TagRow[] {
-	return lib.sql.all<TagRow>(
-		`SELECT t.uuid, t.name, t.color, t.parent,
-			(SELECT coalesce(sum(c.refs), 0) FROM tag_link k JOIN content c ON c.cas_id = k.target
+/** Live tags; with `counts`, how many entries each is on (a lookup per link, so only when shown). */
+function tagRows(lib: OpenLibrary, counts = true): TagRow[] {
+	const count = counts
+		? `(SELECT coalesce(sum(c.refs), 0) FROM tag_link k JOIN content c ON c.cas_id = k.target
 				WHERE k.tag = t.uuid AND k.linked = 1)
-			+ (SELECT count(*) FROM tag_link k JOIN entry e ON e.uuid = k.target WHERE k.tag = t.uuid AND k.linked = 1) AS count
-		FROM tag t WHERE t.deleted = 0`
+			+ (SELECT count(*) FROM tag_link k JOIN entry e ON e.uuid = k.target WHERE k.tag = t.uuid AND k.linked = 1)`
+		: '0';
+	return lib.sql.all<TagRow>(
+		`SELECT t.uuid, t.name, t.color, t.parent, ${count} AS count FROM tag t WHERE t.deleted = 0`
 	);
 }
 
@@ -90,7 +92,7 @@ export function listTags(lib: OpenLibrary): Tag[] {
 
 /** The tags and every tag nested under them (what a tag filter matches). */
 export function tagsWithDescendants(lib: OpenLibrary, tags: readonly string[]): string[] {
-	const rows = tagRows(lib);
+	const rows = tagRows(lib, false);
 	const parents = parentsOf(rows);
 	const found = new Set(tags);
 	for (let grew = true; grew;) {
