@@ -3,7 +3,8 @@ const BENCHES = {
 	db: () => import('./db.js'),
 	index: () => import('./index.js'),
 	identify: () => import('./identify.js'),
-	explorer: () => import('./explorer.js')
+	explorer: () => import('./explorer.js'),
+	search: () => import('./search.js')
 };
 
 const args = process.argv.slice(2);

@@ -5,23 +5,57 @@ import type { OpenLibrary } from '../library/library';
 import { tagsWithDescendants } from '../tags/tags';
 
 /**
- * The search query builder. A search is a set of predicates over an entry `e`, its folder `p`,
- * its location `l` and its content `c`, and a plan for finding candidates without reading a
- * library of a million entries:
+ * The search query builder. A search is a set of conditions over an entry `e` (and its content
+ * `c` or folder `p`), and a plan for finding candidates without reading a library of a million
+ * entries:
  *
- * - Each predicate that an index can list ("drivers": the trigram index for words of three or
- *   more letters, the name index for a prefix, tags, favorites, kinds, sizes, dates, shared
- *   contents, files without a content id) is counted up to CAP. The smallest that stays under
- *   CAP gives the candidates; every predicate is checked on each, and they are ranked exactly.
- * - When every driver is larger than CAP (a common letter, no narrow filter), entries are read
+ * - Each condition that an index or the statistics can list ("drivers": the trigram index for
+ *   words of three or more letters, the name index for a prefix, tags, favorites, kinds, sizes,
+ *   dates, shared contents, locations, files without a content id) is sized, counted up to CAP
+ *   or read from stat_kind. The smallest under CAP gives the candidates; every condition is
+ *   checked on each, and they are ranked exactly, all in SQL: ids first, JSON for the page only.
+ * - When every driver is larger than CAP (a common letter, broad filters), entries are read
  *   newest first through the mtime index, stopping once the page is full: the first matches met
- *   are the most recent. With text, exact names come first, then names starting with the text,
- *   then the rest, each newest first; the total is then "at least".
+ *   are the most recent. That index holds names and the hidden flag, so the rows a word or the
+ *   hidden flag rules out are never read. With text, exact names come first, then names starting
+ *   with the text, then the rest, each newest first; the total is then "at least".
+ * - Unless the filters together are narrow: from each driver's share of the library (as if they
+ *   were independent) the scan's length is predicted, and when reading the smallest driver whole
+ *   costs less, that is done instead (exact again). A scan that meets a page's worth of matches
+ *   only deep in the library is what this avoids: 1.3 s for "i" with a kind, a location and a
+ *   date taken, against 25 ms from the date's candidates (bench search, 1,000,000 entries).
  */
 
-/** Candidates ranked exactly at most; above it, the newest-first scan (see above). */
+/** Candidates ranked exactly whatever the cost; above it, the cheaper of a scan and the smallest driver. */
 export const CAP = 8000;
 export const SEARCH_LIMIT_MAX = 1000;
+
+/**
+ * Relative costs, measured in Node on the bench's library of 1,000,000 entries: reading a
+ * candidate's row and testing it ~0.3 µs; a step of the newest-first index with its name
+ * tested ~0.06 µs; going from a content to its entries (the entry_cas index) ~0.8 µs more.
+ */
+const ROW = 1;
+const VIA_CONTENT = 3.5;
+/** A row of a scan: an index step, and for some rows (those a word lets through) the row itself. */
+const SCAN_ROW = 0.5;
+/** Rows of a scan's first window (then 4x each). */
+const FIRST_WINDOW = 4096;
+/** Drivers sized in this order: usually small ones and those read from statistics first, so the
+ * counts of the rest stop early. */
+const SIZING_ORDER = [
+	'tags',
+	'favorites',
+	'unidentified',
+	'kinds',
+	'locations',
+	'text',
+	'prefix',
+	'taken',
+	'size',
+	'modified',
+	'duplicates'
+];
 
 /**
  * Bound parameters, named, so a fragment can use its values anywhere and each statement binds
@@ -43,7 +77,10 @@ class Params {
 		return `(SELECT value FROM json_each(${this.add(JSON.stringify(values))}))`;
 	}
 	count(sql: Sql, text: string): number {
-		return sql.value<number>(text, this.#bind(text)) ?? 0;
+		return this.value<number>(sql, text) ?? 0;
+	}
+	value<T extends number | string>(sql: Sql, text: string): T | undefined {
+		return sql.value<T>(text, this.#bind(text));
 	}
 	rows<T>(sql: Sql, text: string): T[] {
 		return sql.json<T>(text, this.#bind(text));
@@ -54,22 +91,58 @@ class Params {
 	}
 }
 
-interface Driver {
-	/** Entry ids (column `id`), possibly with repeats. */
+interface Condition {
 	sql: string;
-	/** Predicates this driver already guarantees (left out of the check). */
+	/** Another row it reads: the content (`c`) or the folder (`p`). */
+	join?: 'c' | 'p';
+	/**
+	 * Needs only what the newest-first index entry_mtime holds (mtime, name, hidden, the rowid),
+	 * so a scan tests it before reading the row. Such conditions come first in a WHERE: SQLite
+	 * reads the row only when a later one needs a column the index lacks.
+	 */
+	indexed?: boolean;
+}
+
+interface Driver {
+	/** For diagnostics (explainSearch). */
+	name: string;
+	/** Entry ids (column `id`). */
+	sql: string;
+	/** Conditions this driver already guarantees (left out of the check). */
 	covers: string[];
+	/** Each id at most once. */
+	unique: boolean;
+	/** How many candidates: counted up to `cap` (then cap + 1), or an estimate from statistics. */
+	size(cap: number): number;
+	/** The cost of reading one candidate (units of ROW). */
+	cost: number;
+	/** A small driver's ids also make its condition cheap: `e.id IN (ids)`, read once. */
+	asSet?: string;
+	/**
+	 * The candidates as a FROM of `e` and its content `c` together, for drivers that start from
+	 * the content: its own condition then picks the content index, and the content is read once.
+	 */
+	from?: string;
+}
+
+interface Sized {
+	driver: Driver;
+	n: number;
+	/** Counting stopped: at least n. */
+	more: boolean;
 }
 
 interface Plan {
 	params: Params;
-	/** Predicates by name, each one SQL condition. */
-	where: Map<string, string>;
+	/** Conditions by name. */
+	where: Map<string, Condition>;
 	drivers: Driver[];
 	/** The whole text, folded and trimmed ('' without text). */
 	text: string;
 	/** Rank class expression (0 exact, 1 prefix, 2 other). */
 	rank: string;
+	/** The text matches only at the start of names (one word under three letters): no rank 2. */
+	prefixOnly: boolean;
 }
 
 const like = (s: string): string => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
@@ -122,141 +195,218 @@ export function checkQuery(q: SearchQuery): void {
 
 function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	checkQuery(q);
+	const sql = lib.sql;
 	const P = new Params();
-	const where = new Map<string, string>();
+	const where = new Map<string, Condition>();
 	const drivers: Driver[] = [];
+	const capped = (driver: string) => (cap: number) => P.count(sql, `SELECT count(*) FROM (${driver} LIMIT ${cap + 1})`);
 	const text = (q.text ?? '').trim();
 	const { name: nameWords, path: pathWords } = words(text);
 	const long = nameWords.filter((w) => [...w].length >= 3);
 
-	where.set('entry', 'e.parent_id IS NOT NULL');
+	where.set('entry', { sql: 'e.parent_id IS NOT NULL', indexed: true });
 	if (!q.hidden) {
-		where.set(
-			'hidden',
-			`e.hidden = 0 AND NOT EXISTS (SELECT 1 FROM user_meta um WHERE um.hidden = 1 AND um.target IN (e.cas_id, e.uuid))`
-		);
+		where.set('hidden', { sql: 'e.hidden = 0', indexed: true });
+		// Marks are few, and usually none: the marked entries are listed once, not looked for per row.
+		if (sql.value('SELECT 1 FROM user_meta INDEXED BY user_meta_hidden WHERE hidden = 1 LIMIT 1')) {
+			where.set('hidden-marked', {
+				sql: `e.id NOT IN (SELECT h.id FROM user_meta um JOIN entry h ON h.cas_id = um.target WHERE um.hidden = 1
+					UNION ALL SELECT h.id FROM user_meta um JOIN entry h ON h.uuid = um.target WHERE um.hidden = 1)`,
+				indexed: true
+			});
+		}
 	}
 	// Words: anywhere in the name; with none of three letters, the first one starts it.
+	const prefixOnly = long.length === 0 && nameWords.length > 0;
 	nameWords.forEach((w, i) => {
-		const prefixOnly = long.length === 0 && i === 0;
-		where.set(`word${i}`, `e.name LIKE ${P.add(prefixOnly ? like(w) + '%' : '%' + like(w) + '%')} ESCAPE '\\'`);
+		const pattern = prefixOnly && i === 0 ? like(w) + '%' : '%' + like(w) + '%';
+		where.set(`word${i}`, { sql: `e.name LIKE ${P.add(pattern)} ESCAPE '\\'`, indexed: true });
 	});
 	pathWords.forEach((w, i) => {
-		where.set(`path${i}`, `(p.path || '/' || e.name) LIKE ${P.add('%' + like(w) + '%')} ESCAPE '\\'`);
+		where.set(`path${i}`, {
+			sql: `(p.path || '/' || e.name) LIKE ${P.add('%' + like(w) + '%')} ESCAPE '\\'`,
+			join: 'p'
+		});
 	});
 	if (long.length > 0) {
 		// Each word a quoted FTS5 string, matched literally (double quotes doubled), all of them.
 		const match = long.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+		const fts = `SELECT rowid AS id FROM entry_fts WHERE entry_fts MATCH ${P.add(match)}`;
 		drivers.push({
-			sql: `SELECT rowid AS id FROM entry_fts WHERE entry_fts MATCH ${P.add(match)}`,
-			covers: nameWords.flatMap((w, i) => (long.includes(w) ? [`word${i}`] : []))
+			name: 'text',
+			sql: fts,
+			covers: nameWords.flatMap((w, i) => (long.includes(w) ? [`word${i}`] : [])),
+			unique: true,
+			size: capped(fts),
+			cost: ROW
 		});
 	} else if (nameWords.length > 0) {
 		const lo = fold(nameWords[0]);
-		drivers.push({
-			sql: `SELECT id FROM entry WHERE parent_id IS NOT NULL
-				AND name >= ${P.add(lo)} COLLATE NOCASE AND name < ${P.add(prefixEnd(lo))} COLLATE NOCASE`,
-			covers: ['word0']
-		});
+		const prefix = `SELECT id FROM entry WHERE parent_id IS NOT NULL
+			AND name >= ${P.add(lo)} COLLATE NOCASE AND name < ${P.add(prefixEnd(lo))} COLLATE NOCASE`;
+		drivers.push({ name: 'prefix', sql: prefix, covers: ['word0'], unique: true, size: capped(prefix), cost: ROW });
 	}
 
 	if (q.kinds?.length) {
 		const kinds = [...new Set(q.kinds)];
 		const list = P.list(kinds);
-		where.set('kinds', `iif(e.is_dir, 'folder', coalesce(c.kind, orrery_ext_kind(e.extension))) IN ${list}`);
+		where.set('kinds', {
+			sql: `iif(e.is_dir, 'folder', coalesce(c.kind, orrery_ext_kind(e.extension))) IN ${list}`,
+			join: 'c'
+		});
 		if (!kinds.includes('folder')) {
+			// Files without a content id yet count as the kind their name suggests: a call into JS
+			// each (~3 µs), so only on those.
 			drivers.push({
+				name: 'kinds',
 				sql: `SELECT e.id FROM content ct JOIN entry e ON e.cas_id = ct.cas_id WHERE ct.kind IN ${list}
 					UNION ALL SELECT id FROM entry INDEXED BY entry_unidentified
 					WHERE cas_id IS NULL AND is_dir = 0 AND size > 0 AND orrery_ext_kind(extension) IN ${list}
 					UNION ALL SELECT id FROM entry INDEXED BY entry_size
 					WHERE is_dir = 0 AND size = 0 AND orrery_ext_kind(extension) IN ${list}`,
-				covers: []
+				covers: [],
+				unique: true,
+				// The statistics count files by kind, and those still without one as 'pending'/'empty'.
+				size: () =>
+					P.count(
+						sql,
+						`SELECT coalesce(sum(files), 0) FROM stat_kind WHERE kind IN ${list} OR kind IN ('pending', 'empty')`
+					),
+				cost: VIA_CONTENT
 			});
 		}
 	}
 	if (q.extensions?.length) {
 		const exts = [...new Set(q.extensions.map((x) => x.replace(/^\./, '').toLowerCase()))];
-		where.set('extensions', `e.extension IN ${P.list(exts)}`);
+		where.set('extensions', { sql: `e.extension IN ${P.list(exts)}` });
 	}
 	if (q.minSize !== undefined || q.maxSize !== undefined) {
 		const min = P.add(q.minSize ?? 0);
 		const max = P.add(q.maxSize ?? Number.MAX_SAFE_INTEGER);
-		where.set('size', `e.is_dir = 0 AND e.size >= ${min} AND e.size <= ${max}`);
-		drivers.push({
-			sql: `SELECT id FROM entry WHERE is_dir = 0 AND size >= ${min} AND size <= ${max}`,
-			covers: ['size']
-		});
+		where.set('size', { sql: `e.is_dir = 0 AND e.size >= ${min} AND e.size <= ${max}` });
+		const sized = `SELECT id FROM entry WHERE is_dir = 0 AND size >= ${min} AND size <= ${max}`;
+		drivers.push({ name: 'size', sql: sized, covers: ['size'], unique: true, size: capped(sized), cost: ROW });
 	}
 	if (q.modifiedFrom !== undefined || q.modifiedTo !== undefined) {
 		const from = P.add(q.modifiedFrom ?? -Number.MAX_SAFE_INTEGER);
 		const to = P.add(q.modifiedTo ?? Number.MAX_SAFE_INTEGER);
-		where.set('modified', `e.mtime >= ${from} AND e.mtime < ${to}`);
+		where.set('modified', { sql: `e.mtime >= ${from} AND e.mtime < ${to}`, indexed: true });
+		const modified = `SELECT id FROM entry WHERE parent_id IS NOT NULL AND mtime >= ${from} AND mtime < ${to}`;
 		drivers.push({
-			sql: `SELECT id FROM entry WHERE parent_id IS NOT NULL AND mtime >= ${from} AND mtime < ${to}`,
-			covers: ['modified']
+			name: 'modified',
+			sql: modified,
+			covers: ['modified'],
+			unique: true,
+			size: capped(modified),
+			cost: ROW
 		});
 	}
 	if (q.takenFrom !== undefined || q.takenTo !== undefined) {
 		const from = P.add(q.takenFrom ?? -Number.MAX_SAFE_INTEGER);
 		const to = P.add(q.takenTo ?? Number.MAX_SAFE_INTEGER);
-		where.set('taken', `c.taken_at >= ${from} AND c.taken_at < ${to}`);
+		where.set('taken', { sql: `c.taken_at >= ${from} AND c.taken_at < ${to}`, join: 'c' });
 		drivers.push({
+			name: 'taken',
 			sql: `SELECT e.id FROM content ct JOIN entry e ON e.cas_id = ct.cas_id
 				WHERE ct.taken_at >= ${from} AND ct.taken_at < ${to}`,
-			covers: []
+			from: 'content c INDEXED BY content_taken CROSS JOIN entry e ON e.cas_id = c.cas_id',
+			covers: [],
+			unique: true,
+			// Contents, not entries, counted: their own index, without going to the entries.
+			size: capped(`SELECT 1 FROM content WHERE taken_at >= ${from} AND taken_at < ${to}`),
+			cost: VIA_CONTENT
 		});
 	}
-	const tagged = (tags: readonly string[]): { test: string; list: string } => {
+	const tagged = (key: string, tags: readonly string[], driven: boolean) => {
 		const list = P.list(tagsWithDescendants(lib, tags));
-		return {
-			list,
-			test: `EXISTS (SELECT 1 FROM tag_link t WHERE t.linked = 1 AND t.target IN (e.cas_id, e.uuid) AND t.tag IN ${list})`
-		};
+		const test = `EXISTS (SELECT 1 FROM tag_link t WHERE t.linked = 1 AND t.target IN (e.cas_id, e.uuid) AND t.tag IN ${list})`;
+		where.set(key, { sql: key === 'tags-none' ? `NOT ${test}` : test });
+		if (!driven) return;
+		const ids = `SELECT e.id FROM tag_link t JOIN entry e ON e.cas_id = t.target WHERE t.linked = 1 AND t.tag IN ${list}
+			UNION ALL SELECT e.id FROM tag_link t JOIN entry e ON e.uuid = t.target WHERE t.linked = 1 AND t.tag IN ${list}`;
+		drivers.push({
+			name: 'tags',
+			sql: ids,
+			covers: [key],
+			unique: false,
+			size: capped(ids),
+			cost: VIA_CONTENT,
+			asSet: key
+		});
 	};
-	const taggedDriver = (list: string): string =>
-		`SELECT e.id FROM tag_link t JOIN entry e ON e.cas_id = t.target WHERE t.linked = 1 AND t.tag IN ${list}
-		UNION ALL SELECT e.id FROM tag_link t JOIN entry e ON e.uuid = t.target WHERE t.linked = 1 AND t.tag IN ${list}`;
-	if (q.tags?.any?.length) {
-		const { test, list } = tagged(q.tags.any);
-		where.set('tags-any', test);
-		drivers.push({ sql: taggedDriver(list), covers: [] });
-	}
-	(q.tags?.all ?? []).forEach((tag, i) => {
-		const { test, list } = tagged([tag]);
-		where.set(`tags-all${i}`, test);
-		drivers.push({ sql: taggedDriver(list), covers: [] });
-	});
-	if (q.tags?.none?.length) where.set('tags-none', `NOT ${tagged(q.tags.none).test}`);
+	if (q.tags?.any?.length) tagged('tags-any', q.tags.any, true);
+	(q.tags?.all ?? []).forEach((tag, i) => tagged(`tags-all${i}`, [tag], true));
+	if (q.tags?.none?.length) tagged('tags-none', q.tags.none, false);
+	const inLocations = (locations: string): void => {
+		// The folders of those locations, walked down from their roots: cheap for a small location
+		// (a stick, a phone), and sized from the statistics first.
+		const walk = `WITH RECURSIVE sub(id, is_dir) AS (
+				SELECT id, 1 FROM entry WHERE parent_id IS NULL AND location_id IN ${locations}
+				UNION ALL SELECT k.id, k.is_dir FROM sub JOIN entry k INDEXED BY entry_child_order ON k.parent_id = sub.id
+				WHERE sub.is_dir)
+			SELECT id FROM sub`;
+		drivers.push({
+			name: 'locations',
+			sql: walk,
+			covers: [],
+			unique: true,
+			size: () => P.count(sql, `SELECT coalesce(sum(files), 0) FROM stat_kind WHERE location_id IN ${locations}`),
+			cost: ROW * 1.5
+		});
+	};
 	if (q.locations?.length) {
-		where.set('locations', `e.location_id IN (SELECT id FROM location WHERE uuid IN ${P.list(q.locations)})`);
+		const locations = `(SELECT id FROM location WHERE uuid IN ${P.list(q.locations)})`;
+		where.set('locations', { sql: `e.location_id IN ${locations}` });
+		inLocations(locations);
 	}
 	if (q.devices?.length) {
-		where.set('devices', `l.device_id IN (SELECT id FROM device WHERE uuid IN ${P.list(q.devices)})`);
+		const locations = `(SELECT id FROM location WHERE device_id IN (SELECT id FROM device WHERE uuid IN ${P.list(q.devices)}))`;
+		where.set('devices', { sql: `e.location_id IN ${locations}` });
+		inLocations(locations);
 	}
 	if (q.favorites) {
-		where.set(
-			'favorites',
-			`EXISTS (SELECT 1 FROM user_meta um WHERE um.favorite = 1 AND um.target IN (e.cas_id, e.uuid))`
-		);
+		where.set('favorites', {
+			sql: `EXISTS (SELECT 1 FROM user_meta um WHERE um.favorite = 1 AND um.target IN (e.cas_id, e.uuid))`
+		});
+		const ids = `SELECT e.id FROM user_meta um JOIN entry e ON e.cas_id = um.target WHERE um.favorite = 1
+			UNION ALL SELECT e.id FROM user_meta um JOIN entry e ON e.uuid = um.target WHERE um.favorite = 1`;
 		drivers.push({
-			sql: `SELECT e.id FROM user_meta um JOIN entry e ON e.cas_id = um.target WHERE um.favorite = 1
-				UNION ALL SELECT e.id FROM user_meta um JOIN entry e ON e.uuid = um.target WHERE um.favorite = 1`,
-			covers: []
+			name: 'favorites',
+			sql: ids,
+			covers: ['favorites'],
+			unique: false,
+			size: capped(ids),
+			cost: VIA_CONTENT,
+			asSet: 'favorites'
 		});
 	}
 	if (q.duplicates) {
-		where.set('duplicates', 'c.refs > 1');
+		where.set('duplicates', { sql: 'c.refs > 1', join: 'c' });
 		drivers.push({
+			name: 'duplicates',
 			sql: 'SELECT e.id FROM content ct JOIN entry e ON e.cas_id = ct.cas_id WHERE ct.refs > 1',
-			covers: []
+			from: 'content c INDEXED BY content_shared CROSS JOIN entry e ON e.cas_id = c.cas_id',
+			covers: [],
+			unique: true,
+			// Their entries are the refs of the shared contents, summed along the refs index.
+			size: (cap) =>
+				sql.value<number>(
+					`SELECT coalesce(sum(refs), 0) FROM (SELECT refs FROM content INDEXED BY content_shared
+						WHERE refs > 1 LIMIT ${Math.ceil(cap / 2) + 1})`
+				) ?? 0,
+			cost: VIA_CONTENT
 		});
 	}
 	if (q.unidentified) {
-		where.set('unidentified', 'e.cas_id IS NULL AND e.is_dir = 0 AND e.size > 0');
+		where.set('unidentified', { sql: 'e.cas_id IS NULL AND e.is_dir = 0 AND e.size > 0' });
+		const ids = 'SELECT id FROM entry INDEXED BY entry_unidentified WHERE cas_id IS NULL AND is_dir = 0 AND size > 0';
 		drivers.push({
-			sql: 'SELECT id FROM entry INDEXED BY entry_unidentified WHERE cas_id IS NULL AND is_dir = 0 AND size > 0',
-			covers: ['unidentified']
+			name: 'unidentified',
+			sql: ids,
+			covers: ['unidentified'],
+			unique: true,
+			size: capped(ids),
+			cost: ROW
 		});
 	}
 
@@ -266,7 +416,14 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 				OR (e.extension <> '' AND e.name = ${P.add(folded)} || '.' || e.extension COLLATE NOCASE) THEN 0
 			WHEN e.name LIKE ${P.add(like(folded) + '%')} ESCAPE '\\' THEN 1 ELSE 2 END`
 		: '2';
-	return { params: P, where, drivers, text: folded, rank };
+	return {
+		params: P,
+		where,
+		drivers,
+		text: folded,
+		rank,
+		prefixOnly: prefixOnly && nameWords.length === 1 && pathWords.length === 0
+	};
 }
 
 /** A hit as JSON; `device` is the parameter holding this device's row id. */
@@ -281,26 +438,45 @@ const hitJson = (device: string): string => `json_object('id', e.uuid, 'name', e
 const JOINS = `JOIN entry p ON p.id = e.parent_id JOIN location l ON l.id = e.location_id
 	JOIN device d ON d.id = l.device_id LEFT JOIN content c ON c.cas_id = e.cas_id`;
 
-function orderBy(sort: SearchSort, descending: boolean, rank: string): string {
+/** The order of a sort over the candidates `m` (columns id, r for the rank, mtime, name_key, name, size). */
+function orderBy(sort: SearchSort, descending: boolean): string {
 	const dir = descending ? 'DESC' : 'ASC';
 	switch (sort) {
 		case 'relevance':
-			return `${rank}, e.mtime DESC NULLS LAST, e.name_key, e.name`;
+			return 'm.r, m.mtime DESC NULLS LAST, m.name_key, m.name';
 		case 'name':
-			return `e.name_key ${dir}, e.name ${dir}`;
+			return `m.name_key ${dir}, m.name ${dir}`;
 		case 'size':
-			return `e.size ${dir}, e.name_key, e.name`;
+			return `m.size ${dir}, m.name_key, m.name`;
 		case 'mtime':
-			return `e.mtime ${dir} NULLS LAST, e.name_key, e.name`;
+			return `m.mtime ${dir} NULLS LAST, m.name_key, m.name`;
 	}
 }
 
-/** Entry ids of a driver, each once. */
-const distinct = (driver: string): string =>
-	`(SELECT DISTINCT id FROM (${driver})) cand JOIN entry e ON e.id = cand.id`;
+/** The conditions as one WHERE body: those the scan index answers first, then the rest. */
+function whereOf(conditions: readonly Condition[], hasContent: boolean): { sql: string; joins: string } {
+	const ordered = [...conditions.filter((c) => c.indexed), ...conditions.filter((c) => !c.indexed)];
+	const needs = new Set(conditions.map((c) => c.join));
+	const joins = [
+		needs.has('p') ? 'CROSS JOIN entry p ON p.id = e.parent_id' : '',
+		needs.has('c') && !hasContent ? 'LEFT JOIN content c ON c.cas_id = e.cas_id' : ''
+	].join(' ');
+	return { sql: ordered.map((c) => c.sql).join(' AND ') || 'true', joins };
+}
 
 /** Runs a search: see the comment at the top for how it finds its candidates. */
 export function search(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions = {}): SearchResult {
+	return run(lib, q, options, []);
+}
+
+/** Which way a search goes (drivers and their sizes, exact or scan), for benchmarks and tuning. */
+export function explainSearch(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions = {}): string {
+	const notes: string[] = [];
+	run(lib, q, options, notes);
+	return notes.join('; ');
+}
+
+function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes: string[]): SearchResult {
 	const offset = Math.max(0, Math.floor(options.offset ?? 0));
 	const limit = Math.max(1, Math.min(Math.floor(options.limit ?? 200), SEARCH_LIMIT_MAX));
 	const sort = options.sort ?? 'relevance';
@@ -308,72 +484,179 @@ export function search(lib: OpenLibrary, q: SearchQuery, options: SearchPageOpti
 	const p = plan(lib, q);
 	const sql = lib.sql;
 	const params = p.params;
-	const json = hitJson(params.add(lib.deviceRowId));
-	const capped = (driver: string): number => params.count(sql, `SELECT count(*) FROM (${driver} LIMIT ${CAP + 1})`);
-	/**
-	 * A page of `from` (entries `e`) under the conditions, with the total of all that match
-	 * when `counted` (a scan is not: counting would read every row the scan means to skip).
-	 */
-	const read = (from: string, conditions: string[], order: string, n: number, skip: number, counted = true) => {
-		const rows = params.rows<{ j: SearchHit; n: number }>(
+	const wanted = offset + limit;
+
+	/** Hits of these ids, in this order (one statement: the JSON is built for the page only). */
+	const hits = (ids: readonly number[]): SearchHit[] => {
+		if (ids.length === 0) return [];
+		const text = `SELECT json_group_array(${hitJson(params.add(lib.deviceRowId))} ORDER BY i.key)
+			FROM json_each(${params.add(JSON.stringify(ids))}) i JOIN entry e ON e.id = i.value ${JOINS}`;
+		return params.rows<SearchHit>(sql, text);
+	};
+	/** Ids of candidates `from` passing `conditions`, ordered, and how many pass. */
+	const exact = (from: string, conditions: Condition[], order: string, n: number, skip: number) => {
+		// All candidates passing go to a temporary table once: counted, then sorted for the page.
+		const w = whereOf(conditions, from.includes(' c '));
+		const [count, ids] = params.rows<number | number[]>(
 			sql,
-			`SELECT json_group_array(json_object('j', json(j), 'n', n)) FROM (
-				SELECT ${json} AS j, ${counted ? 'count(*) OVER ()' : '0'} AS n FROM ${from} ${JOINS}
-				WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${n} OFFSET ${skip})`
-		);
-		return { hits: rows.map((r) => r.j), total: rows[0]?.n };
+			`WITH m AS MATERIALIZED (SELECT e.id, ${p.rank} AS r, e.mtime, e.name_key, e.name, e.size
+				FROM ${from} ${w.joins} WHERE ${w.sql})
+			SELECT json_array((SELECT count(*) FROM m),
+				json((SELECT json_group_array(id) FROM (SELECT m.id FROM m ORDER BY ${order} LIMIT ${n} OFFSET ${skip}))))`
+		) as [number, number[]];
+		return { count, ids };
+	};
+	// CROSS JOIN keeps the candidates the outer loop: SQLite would otherwise read a word's LIKE
+	// through the name index instead (a range of every name starting with a common letter).
+	const candidates = (driver: Driver) =>
+		driver.from ??
+		(driver.unique
+			? `(${driver.sql}) cand CROSS JOIN entry e ON e.id = cand.id`
+			: `(SELECT DISTINCT id FROM (${driver.sql})) cand CROSS JOIN entry e ON e.id = cand.id`);
+	const exactVia = (driver: Driver | null): SearchResult => {
+		const covered = new Set(driver?.covers ?? []);
+		const conditions = [...p.where].filter(([k]) => !covered.has(k)).map(([, v]) => v);
+		notes.push(`exact via ${driver?.name ?? 'all entries'}`);
+		const page = exact(driver ? candidates(driver) : 'entry e', conditions, orderBy(sort, descending), limit, offset);
+		return { hits: hits(page.ids), offset, total: page.count, totalExact: true };
 	};
 
-	// The smallest driver under CAP, counted cheaply (each count stops at CAP + 1).
-	let best: { driver: Driver; count: number } | null = null;
-	for (const driver of p.drivers) {
-		const count = capped(driver.sql);
-		if (count <= CAP && (!best || count < best.count)) best = { driver, count };
-		if (best && best.count < 64) break;
+	// Size the drivers, small ones and those read from statistics first, each counted only as
+	// far as it could still beat the best so far.
+	const sized: Sized[] = [];
+	let best: Sized | null = null;
+	const known = (s: Sized | null): s is Sized => s !== null && !s.more;
+	const costOf = (s: Sized) => s.n * s.driver.cost;
+	const first = (d: Driver) => SIZING_ORDER.indexOf(d.name);
+	for (const driver of [...p.drivers].sort((a, b) => first(a) - first(b))) {
+		const cap = Math.min(CAP, known(best) ? Math.ceil(costOf(best) / driver.cost) : CAP);
+		const n = driver.size(cap);
+		const s = { driver, n, more: n > cap };
+		sized.push(s);
+		if (!s.more && (!known(best) || costOf(s) < costOf(best))) best = s;
 	}
+	notes.push(...sized.map((s) => `${s.driver.name} ${s.more ? '>' : ''}${s.more ? Math.min(s.n - 1, CAP) : s.n}`));
+	// Small drivers' ids make their own conditions cheap to test on any path.
+	for (const s of sized) {
+		if (s.driver.asSet && !s.more) {
+			p.where.set(s.driver.asSet, { sql: `e.id IN (SELECT id FROM (${s.driver.sql}))`, indexed: true });
+		}
+	}
+	if (known(best) || (sort !== 'relevance' && sort !== 'mtime')) return exactVia(known(best) ? best.driver : null);
 
-	if (best || (sort !== 'relevance' && sort !== 'mtime')) {
-		// Exact: every candidate checked and ranked.
-		const covered = new Set(best?.driver.covers ?? []);
-		const conditions = [...p.where].filter(([k]) => !covered.has(k)).map(([, v]) => v);
-		const from = best ? distinct(best.driver.sql) : 'entry e';
-		const page = read(from, conditions, orderBy(sort, descending, p.rank), limit, offset);
-		const total =
-			page.total ??
-			(offset > 0 ? params.count(sql, `SELECT count(*) FROM ${from} ${JOINS} WHERE ${conditions.join(' AND ')}`) : 0);
-		return { hits: page.hits, offset, total, totalExact: true };
+	/**
+	 * The driver to read whole rather than scan on, when one costs less than `scanCost`: each
+	 * counted only up to where it would stop being cheaper.
+	 */
+	let tried = false;
+	const cheaperThan = (scanCost: number): Driver | null => {
+		if (tried) return null;
+		tried = true;
+		let found: Sized | null = null;
+		for (const s of sized) {
+			const cap = Math.floor((found ? Math.min(scanCost, costOf(found)) : scanCost) / s.driver.cost);
+			if (cap <= CAP) continue;
+			const n = s.driver.size(cap);
+			if (n <= cap) found = { driver: s.driver, n, more: false };
+		}
+		notes.push(found ? `${found.driver.name} ${found.n} cheaper` : 'no driver cheaper');
+		return found?.driver ?? null;
+	};
+	class Fallback {
+		constructor(readonly driver: Driver) {}
 	}
 
 	// Everything is common: newest first through the mtime index, stopping when the page is full.
+	const total = sql.value<number>('SELECT coalesce(sum(files), 0) FROM stat_kind') ?? 0;
 	const conditions = [...p.where.values()];
-	const wanted = offset + limit;
-	const hits: SearchHit[] = [];
-	const scan = (extra: string[], order: string) =>
-		read('entry e INDEXED BY entry_mtime', [...conditions, ...extra], order, wanted - hits.length, 0, false).hits;
-	if (p.text && sort === 'relevance') {
-		// Exact names and names starting with the text, through the name index, then the rest.
-		const t = p.text;
-		const exact = `SELECT id FROM entry WHERE parent_id IS NOT NULL AND (name = ${params.add(t)} COLLATE NOCASE
-			OR (name >= ${params.add(t + '.')} COLLATE NOCASE AND name < ${params.add(t + '/')} COLLATE NOCASE))`;
-		hits.push(...read(distinct(exact), [...conditions, `(${p.rank}) = 0`], 'e.mtime DESC NULLS LAST', wanted, 0).hits);
-		if (hits.length < wanted) {
-			const prefix = `SELECT id FROM entry WHERE parent_id IS NOT NULL
-				AND name >= ${params.add(t)} COLLATE NOCASE AND name < ${params.add(prefixEnd(t))} COLLATE NOCASE`;
-			const test = [`(${p.rank}) = 1`];
-			const found =
-				capped(prefix) <= CAP
-					? read(distinct(prefix), [...conditions, ...test], 'e.mtime DESC NULLS LAST', wanted - hits.length, 0).hits
-					: scan(test, 'e.mtime DESC');
-			hits.push(...found);
+	const ids: number[] = [];
+	const newest = !(sort === 'mtime' && !descending);
+	/**
+	 * Reads entries in mtime order, a window at a time (the first small, each next four times the
+	 * last), until `need` pass: after each window the matches met so far predict the rest of
+	 * the scan, and a driver that costs less than that prediction is read whole instead.
+	 */
+	const scan = (extra: Condition[]): number[] => {
+		const w = whereOf([...conditions, ...extra], false);
+		const need = wanted - ids.length;
+		const found: number[] = [];
+		const range = p.where.get('modified')?.sql ?? 'true';
+		const [beyond, within] = newest ? ['<', '>='] : ['>', '<='];
+		let bound: string | null = null;
+		let read = 0;
+		for (let window = FIRST_WINDOW; found.length < need; window *= 4) {
+			const past: string = bound === null ? 'true' : `e.mtime ${beyond} ${bound}`;
+			const edge: number | undefined = params.value<number>(
+				sql,
+				`SELECT e.mtime FROM entry e INDEXED BY entry_mtime WHERE e.parent_id IS NOT NULL AND ${range} AND ${past}
+					ORDER BY e.mtime ${newest ? 'DESC' : 'ASC'} LIMIT 1 OFFSET ${window}`
+			);
+			const upTo = edge === undefined ? 'true' : `e.mtime ${within} ${edge}`;
+			found.push(
+				...params.rows<number>(
+					sql,
+					`SELECT json_group_array(id) FROM (SELECT e.id FROM entry e INDEXED BY entry_mtime ${w.joins}
+						WHERE ${past} AND ${upTo} AND ${w.sql} ORDER BY e.mtime ${newest ? 'DESC' : 'ASC'}
+						LIMIT ${need - found.length})`
+				)
+			);
+			read += window;
+			if (edge === undefined) {
+				// The end; entries without a date come last either way.
+				if (found.length < need) {
+					found.push(
+						...params.rows<number>(
+							sql,
+							`SELECT json_group_array(id) FROM (SELECT e.id FROM entry e INDEXED BY entry_mtime ${w.joins}
+								WHERE e.mtime IS NULL AND ${w.sql} LIMIT ${need - found.length})`
+						)
+					);
+				}
+				break;
+			}
+			bound = String(edge);
+			if (found.length >= need) break;
+			const rest = Math.max(0, total - read);
+			const predicted = found.length > 0 ? Math.min(rest, ((need - found.length) * read) / found.length) : rest;
+			const driver = predicted * SCAN_ROW > CAP * ROW ? cheaperThan(predicted * SCAN_ROW) : null;
+			if (driver) throw new Fallback(driver);
 		}
-		if (hits.length < wanted) hits.push(...scan([`(${p.rank}) = 2`], 'e.mtime DESC'));
-	} else {
-		hits.push(...scan([], sort === 'mtime' && !descending ? 'e.mtime ASC' : 'e.mtime DESC'));
+		notes.push(`scan found ${found.length} in ~${read} rows`);
+		return found;
+	};
+	/** Names in [lo, hi) (a stretch of the name index): exactly when few, else by the scan. */
+	const named = (lo: string, hi: string, test: Condition[]) => {
+		const range = `SELECT id FROM entry WHERE parent_id IS NOT NULL
+			AND name >= ${params.add(lo)} COLLATE NOCASE AND name < ${params.add(hi)} COLLATE NOCASE`;
+		if (params.count(sql, `SELECT count(*) FROM (${range} LIMIT ${CAP + 1})`) > CAP) return scan(test);
+		const from = `(${range}) cand CROSS JOIN entry e ON e.id = cand.id`;
+		const found = exact(from, [...conditions, ...test], orderBy('mtime', true), wanted - ids.length, 0).ids;
+		notes.push(`names [${lo}, ${hi}) found ${found.length}`);
+		return found;
+	};
+	try {
+		if (p.text && sort === 'relevance') {
+			// Exact names ("t" and "t.ext"), names starting with the text, then the rest.
+			const t = p.text;
+			const rank = (r: number): Condition => ({ sql: `(${p.rank}) = ${r}` });
+			const starts = { sql: `e.name LIKE ${params.add(like(t) + '%')} ESCAPE '\\'`, indexed: true };
+			ids.push(...named(t, t + '/', [rank(0)]));
+			if (ids.length < wanted) ids.push(...named(t, prefixEnd(t), [starts, rank(1)]));
+			if (ids.length < wanted && !p.prefixOnly) {
+				const elsewhere = { sql: `e.name NOT LIKE ${params.add(like(t) + '%')} ESCAPE '\\'`, indexed: true };
+				ids.push(...scan([elsewhere]));
+			}
+		} else {
+			ids.push(...scan([]));
+		}
+	} catch (e) {
+		if (e instanceof Fallback) return exactVia(e.driver);
+		throw e;
 	}
 	return {
-		hits: hits.slice(offset, offset + limit),
+		hits: hits(ids.slice(offset, offset + limit)),
 		offset,
-		total: Math.max(hits.length, CAP + 1),
+		total: Math.max(ids.length, CAP + 1),
 		totalExact: false
 	};
 }

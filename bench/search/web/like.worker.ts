@@ -1,0 +1,85 @@
+/// <reference lib="webworker" />
+/**
+ * The baseline of `bench search`: a plain `LIKE '%q%'` scan over the same library file, in the
+ * same browser and run, on the same VFS (opfs-sahpool, a pool of its own: the app's core holds
+ * its pool exclusively) with the core's pragmas (library/open-library.ts), so the two differ
+ * only in how they search.
+ *
+ * The scan is `SELECT count(*) … WHERE name LIKE '%q%'`: every name read once, the least any
+ * LIKE search that ranks or counts its matches can do (with LIMIT and no count, a common letter
+ * would stop after a few rows and measure nothing). SQLite picks its cheapest way to read the
+ * names (a covering index, not the table). The page a naive search would show, newest first
+ * with its total, is measured too, for reference.
+ */
+import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+
+export interface LikeRequest {
+	/** Where to fetch the library file (the bench runner serves it on loopback). */
+	url: string;
+	texts: string[];
+	/** Each count scan runs this many times; its median counts. */
+	passes: number;
+}
+
+export interface LikeResult {
+	/** Per text, ms of the count scan (median of the passes) and of the page scan, and the matches counted. */
+	count: number[];
+	page: number[];
+	matches: number[];
+	plan: string[];
+	bytes: number;
+}
+
+const like = (s: string): string => '%' + s.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%';
+
+self.onmessage = async ({ data }: MessageEvent<LikeRequest>) => {
+	try {
+		const sqlite3 = await sqlite3InitModule();
+		const pool = await sqlite3.installOpfsSAHPoolVfs({
+			name: 'bench-like',
+			directory: '.bench-like',
+			clearOnInit: true
+		});
+		const bytes = new Uint8Array(await (await fetch(data.url)).arrayBuffer());
+		await pool.importDb('/like.sqlite3', bytes);
+		const db = new pool.OpfsSAHPoolDb('/like.sqlite3');
+		db.exec('PRAGMA locking_mode = EXCLUSIVE');
+		db.exec('PRAGMA journal_mode = WAL');
+		db.exec('PRAGMA synchronous = NORMAL');
+		db.exec('PRAGMA cache_size = -32768');
+		const COUNT = "SELECT count(*) FROM entry WHERE name LIKE ? ESCAPE '\\'";
+		const PAGE = `SELECT json_group_array(json_object('id', uuid, 'name', name, 'mtime', mtime, 'n', n)) FROM (
+			SELECT uuid, name, mtime, count(*) OVER () AS n FROM entry
+			WHERE parent_id IS NOT NULL AND name LIKE ? ESCAPE '\\' ORDER BY mtime DESC LIMIT 200)`;
+		const plan = (sql: string) =>
+			db.selectObjects(`EXPLAIN QUERY PLAN ${sql}`, [like('x')]).map((r) => String(r.detail));
+		const result: LikeResult = {
+			count: [],
+			page: [],
+			matches: [],
+			plan: [...plan(COUNT), '/', ...plan(PAGE)],
+			bytes: bytes.length
+		};
+		// One scan first, so the first timed one does not pay for the file's first reads alone.
+		db.selectValue(COUNT, [like('warm')]);
+		const runs: number[][] = data.texts.map(() => []);
+		for (let pass = 0; pass < data.passes; pass++) {
+			for (const [i, text] of data.texts.entries()) {
+				const t = performance.now();
+				result.matches[i] = Number(db.selectValue(COUNT, [like(text)]));
+				runs[i].push(performance.now() - t);
+			}
+		}
+		result.count = runs.map((ms) => ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]);
+		for (const text of data.texts) {
+			const t = performance.now();
+			db.selectValue(PAGE, [like(text)]);
+			result.page.push(performance.now() - t);
+		}
+		db.close();
+		await pool.removeVfs();
+		self.postMessage({ ok: true, result });
+	} catch (e) {
+		self.postMessage({ ok: false, error: String(e) });
+	}
+};
