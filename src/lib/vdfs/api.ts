@@ -424,6 +424,63 @@ export interface JobSummary {
 	finishedAt: number | null;
 }
 
+/** A device as pairing describes it to another device. */
+export interface DeviceInfo {
+	id: DeviceId;
+	name: string;
+	platform: string;
+	/** Its libp2p peer id (Ed25519), proven by noise on every connection. */
+	peerId: string;
+}
+
+/** A device of the open library: this one, or one paired with it. */
+export interface DeviceSummary {
+	id: DeviceId;
+	name: string;
+	platform: string;
+	peerId: string | null;
+	/** This device. */
+	self: boolean;
+	/** Last heard from (ms since the epoch); null for this device or one never reached. */
+	lastSeen: number | null;
+	pairedAt: number | null;
+	/** Where it was last reached (multiaddrs): a hint for dialling, local to this device. */
+	addrs: string[];
+}
+
+export interface IceServer {
+	urls: string[];
+	username?: string;
+	credential?: string;
+}
+
+/**
+ * How this device reaches others. Absent fields take the build's defaults (the local relay, no
+ * ICE servers): see client/p2p/settings.ts.
+ */
+export interface PeerSettings {
+	/** Relay multiaddrs, e.g. `/dns4/relay.example.com/tcp/443/wss`. */
+	relays?: string[];
+	/** STUN/TURN servers for WebRTC. */
+	iceServers?: IceServer[];
+}
+
+export interface PairingInvite {
+	invite: string;
+	/** 128 random bits, base64url: goes in the link's fragment only. */
+	secret: string;
+	expiresAt: number;
+	library: { id: LibraryId; name: string };
+	device: { id: DeviceId; name: string };
+}
+
+/** What the inviter answers a proven joiner: who it is, the library, its other members. */
+export interface PairingWelcome {
+	device: DeviceInfo;
+	library: { id: LibraryId; name: string };
+	members: DeviceInfo[];
+}
+
 export interface JobProblem {
 	path: string;
 	code: string;
@@ -433,6 +490,34 @@ export interface JobProblem {
 export interface CoreApi {
 	settings(): Promise<NodeSettings>;
 	setDeviceName(name: string): Promise<void>;
+	/** The leader tab's libp2p node started with this peer id: recorded for pairing and peers. */
+	setPeerId(peerId: string): Promise<void>;
+	peerSettings(): Promise<PeerSettings>;
+	/** Throws InvalidInput for an address or ICE server that cannot be used. */
+	setPeerSettings(settings: PeerSettings): Promise<void>;
+
+	/** This device and the devices paired with the open library. */
+	listDevices(): Promise<DeviceSummary[]>;
+	/** The paired device with this peer id, or null: library protocols answer only these. */
+	trustedDevice(peerId: string): Promise<DeviceSummary | null>;
+	/** A paired device was heard from (its name, platform and addresses as it says). */
+	deviceSeen(peerId: string, changes: { name?: string; platform?: string; addrs?: string[] }): Promise<void>;
+	/** Removes a paired device at once (it keeps no access); its rows stay in the library. */
+	removeDevice(id: DeviceId): Promise<DeviceSummary>;
+	/** A paired device says it removed this one: it is removed here too. */
+	deviceRemovedUs(peerId: string): Promise<void>;
+	/** A one-time invite into the open library, valid 10 minutes. */
+	createPairingInvite(): Promise<PairingInvite>;
+	/** Takes back the invites not used yet. */
+	cancelPairingInvites(): Promise<void>;
+	/** The secret of an invite that can still be used; PairingUnknown / PairingExpired / PairingUsed. */
+	openPairingInvite(invite: string): Promise<{ secret: string }>;
+	/** A wrong proof for an invite (burnt after three). */
+	pairingFailed(invite: string): Promise<void>;
+	/** A joiner proved the secret: uses the invite up and stores the device, in one step. */
+	acceptPairing(invite: string, device: DeviceInfo): Promise<PairingWelcome>;
+	/** The joiner's side: the inviter's library (created here if new, then opened) and its devices. */
+	joinPairedLibrary(welcome: PairingWelcome): Promise<void>;
 
 	listLibraries(): Promise<LibrarySummary[]>;
 	/** `id` may be given by the caller so that a retried call cannot create two libraries. */
@@ -569,6 +654,20 @@ export interface CoreApi {
 export const CORE_METHODS = Object.keys({
 	settings: 1,
 	setDeviceName: 1,
+	setPeerId: 1,
+	peerSettings: 1,
+	setPeerSettings: 1,
+	listDevices: 1,
+	trustedDevice: 1,
+	deviceSeen: 1,
+	removeDevice: 1,
+	deviceRemovedUs: 1,
+	createPairingInvite: 1,
+	cancelPairingInvites: 1,
+	openPairingInvite: 1,
+	pairingFailed: 1,
+	acceptPairing: 1,
+	joinPairedLibrary: 1,
 	listLibraries: 1,
 	createLibrary: 1,
 	renameLibrary: 1,

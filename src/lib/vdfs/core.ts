@@ -28,7 +28,12 @@ import type {
 	LibraryStatistics,
 	Tag,
 	TagId,
-	TagInput
+	TagInput,
+	DeviceInfo,
+	DeviceSummary,
+	PairingInvite,
+	PairingWelcome,
+	PeerSettings
 } from './api';
 import { migrate } from './db/migrate';
 import { NODE_DB, nodeMigrations } from './db/node-schema';
@@ -48,7 +53,7 @@ import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
 import type { LocationRoots } from './fs/roots';
 import { fsError, type SourceEntry } from './fs/source';
-import { newId, type DeviceId, type EntryId, type JobId, type LibraryId, type LocationId } from './ids';
+import { isUuid, newId, type DeviceId, type EntryId, type JobId, type LibraryId, type LocationId } from './ids';
 import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
 import { duplicateReport, unhashedMembers } from './identity/duplicates';
 import { LocalHasher, type Hasher } from './identity/hasher';
@@ -78,6 +83,9 @@ import { deleteSavedSearch, saveSearch, savedSearches } from './search/saved';
 import { libraryStatistics, libraryTotals } from './stats/stats';
 import { createTag, deleteTag, entryMeta, listTags, setEntryMeta, tagEntries, updateTag } from './tags/tags';
 import { Watches } from './watch/watches';
+import * as devices from './devices/devices';
+import * as invites from './devices/invites';
+import { checkPeerSettings, readPeerSettings } from './devices/peer-settings';
 import type { MediaProbe } from './media/playable';
 
 export interface CoreOptions {
@@ -168,7 +176,8 @@ export class Core implements CoreApi {
 		const device: ThisDevice = {
 			id: deviceId,
 			name: registry.getSetting(node, 'device_name') ?? options.defaultDeviceName ?? 'This device',
-			platform: options.platform ?? ''
+			platform: options.platform ?? '',
+			peerId: registry.getSetting(node, 'peer_id')
 		};
 		const core = new Core(options, node, device);
 		core.#libraries.start();
@@ -199,6 +208,157 @@ export class Core implements CoreApi {
 			this.#libraries.refreshDevice();
 			this.#emit({ topic: 'settings' });
 		});
+	}
+
+	setPeerId(peerId: string): Promise<void> {
+		return this.#call(() => {
+			if (typeof peerId !== 'string' || !/^[1-9A-HJ-NP-Za-km-z]{20,100}$/.test(peerId)) {
+				throw new VdfsError('InvalidInput', 'That is not a peer id.');
+			}
+			if (this.#device.peerId === peerId) return;
+			registry.setSetting(this.#node, 'peer_id', peerId);
+			this.#device = { ...this.#device, peerId };
+			this.#libraries.refreshDevice();
+			this.#emit({ topic: 'device', library: this.#libraries.current?.id });
+		});
+	}
+
+	peerSettings(): Promise<PeerSettings> {
+		return this.#call(() => readPeerSettings(registry.getSetting(this.#node, 'peers')));
+	}
+
+	setPeerSettings(settings: PeerSettings): Promise<void> {
+		return this.#call(() => {
+			registry.setSetting(this.#node, 'peers', JSON.stringify(checkPeerSettings(settings)));
+			this.#emit({ topic: 'settings' });
+		});
+	}
+
+	// ---- devices and pairing
+
+	listDevices(): Promise<DeviceSummary[]> {
+		return this.#call(() => devices.listDevices(this.#libraries.require()));
+	}
+
+	trustedDevice(peerId: string): Promise<DeviceSummary | null> {
+		return this.#call(() => {
+			const lib = this.#libraries.current;
+			return lib && typeof peerId === 'string' ? devices.trustedDevice(lib, peerId) : null;
+		});
+	}
+
+	deviceSeen(peerId: string, changes: { name?: string; platform?: string; addrs?: string[] }): Promise<void> {
+		return this.#call(() => {
+			const lib = this.#libraries.current;
+			const seen = lib && devices.deviceSeen(lib, peerId, changes ?? {});
+			if (seen) this.#emit({ topic: 'device', library: lib.id, ids: [seen.id] });
+		});
+	}
+
+	removeDevice(id: DeviceId): Promise<DeviceSummary> {
+		return this.#call(() => {
+			const lib = this.#libraries.require();
+			const removed = devices.revokeDevice(lib, id);
+			this.#emit({ topic: 'device', library: lib.id, ids: [id] });
+			return removed;
+		});
+	}
+
+	deviceRemovedUs(peerId: string): Promise<void> {
+		return this.#call(() => {
+			const lib = this.#libraries.current;
+			const device = lib && devices.trustedDevice(lib, peerId);
+			if (!device) return;
+			devices.revokeDevice(lib, device.id);
+			this.#emit({ topic: 'device', library: lib.id, ids: [device.id] });
+		});
+	}
+
+	createPairingInvite(): Promise<PairingInvite> {
+		return this.#call(() => {
+			const lib = this.#libraries.require();
+			const made = invites.createInvite(this.#node, lib.id);
+			return {
+				...made,
+				library: { id: lib.id, name: lib.name },
+				device: { id: this.#device.id, name: this.#device.name }
+			};
+		});
+	}
+
+	cancelPairingInvites(): Promise<void> {
+		return this.#call(() => invites.cancelInvites(this.#node));
+	}
+
+	openPairingInvite(invite: string): Promise<{ secret: string }> {
+		return this.#call(() => {
+			const { secret, library } = invites.openInvite(this.#node, invite);
+			this.#requireInviteLibrary(library);
+			return { secret };
+		});
+	}
+
+	pairingFailed(invite: string): Promise<void> {
+		return this.#call(() => invites.inviteFailed(this.#node, invite));
+	}
+
+	acceptPairing(invite: string, device: DeviceInfo): Promise<PairingWelcome> {
+		return this.#call(() => {
+			const { library } = invites.openInvite(this.#node, invite);
+			const lib = this.#requireInviteLibrary(library);
+			const joiner = devices.checkDeviceInfo(device);
+			if (joiner.id === this.#device.id) {
+				throw new VdfsError('PairingMalformed', 'That link was opened by the device that made it.');
+			}
+			// Both databases, one outcome: the device is stored only if the invite is used up.
+			this.#node.tx(() => {
+				invites.consumeInvite(this.#node, invite);
+				lib.sql.tx(() => devices.putPairedDevice(lib, joiner));
+			});
+			this.#emit({ topic: 'device', library: lib.id, ids: [joiner.id] });
+			const all = devices.listDevices(lib);
+			const members = all.filter((d) => !d.self && d.id !== joiner.id && d.peerId);
+			return {
+				device: this.#deviceInfo(),
+				library: { id: lib.id, name: lib.name },
+				members: members.map((d) => ({ id: d.id, name: d.name, platform: d.platform, peerId: d.peerId! }))
+			};
+		});
+	}
+
+	joinPairedLibrary(welcome: PairingWelcome): Promise<void> {
+		return this.#libraryOp(async () => {
+			const inviter = devices.checkDeviceInfo(welcome?.device);
+			const id = welcome?.library?.id;
+			if (!isUuid(id)) throw new VdfsError('PairingMalformed', 'The other device sent a library Orrery cannot read.');
+			const members = Array.isArray(welcome.members) ? welcome.members.slice(0, 1000).map(devices.checkDeviceInfo) : [];
+			if (!this.#libraries.list().some((l) => l.id === id)) {
+				await this.#libraries.create({ name: welcome.library.name || `${inviter.name}’s library`, id });
+			}
+			if (this.#libraries.current?.id !== id) this.#libraries.switchTo(id);
+			const lib = this.#libraries.require();
+			lib.sql.tx(() => {
+				for (const d of [inviter, ...members]) devices.putPairedDevice(lib, d);
+			});
+			this.#emit({ topic: 'device', library: lib.id });
+		});
+	}
+
+	#requireInviteLibrary(library: LibraryId): OpenLibrary {
+		const lib = this.#libraries.current;
+		if (lib?.id !== library) {
+			throw new VdfsError(
+				'PairingUnknown',
+				'This invite was made for a library that is not open on this device now. Open it, then make a new invite.'
+			);
+		}
+		return lib;
+	}
+
+	#deviceInfo(): DeviceInfo {
+		const { id, name, platform, peerId } = this.#device;
+		if (!peerId) throw new VdfsError('PeerUnreachable', 'This device is not connected to the peer network yet.');
+		return { id, name, platform, peerId };
 	}
 
 	// ---- libraries

@@ -17,6 +17,17 @@ export type VdfsErrorCode =
 	| 'NotReadable'
 	/** This browser cannot read the format (a codec it lacks, a broken file). */
 	| 'Unsupported'
+	/** Pairing: the invite is not known here, has expired, was used, or the secret is wrong. */
+	| 'PairingUnknown'
+	| 'PairingExpired'
+	| 'PairingUsed'
+	| 'PairingWrongSecret'
+	| 'PairingBadLink'
+	| 'PairingMalformed'
+	/** A device could not be reached (offline, no relay, no route). */
+	| 'PeerUnreachable'
+	/** A peer that is not a device of this library asked for something. */
+	| 'NotAuthorized'
 	| 'Internal';
 
 export class VdfsError extends Error {

@@ -304,6 +304,16 @@ export const libraryMigrations: readonly Migration[] = [
 			CREATE TRIGGER location_stat_delete AFTER DELETE ON location BEGIN
 				DELETE FROM stat_kind WHERE location_id = old.id;
 			END;
+		`),
+	// 9: paired devices (issue 7). A device is trusted while it has a peer id and no revoked_at;
+	// removing it keeps the row, since its locations and entries (device-owned rows) point at it.
+	// `addrs` are the multiaddrs it was last reached at: local, never synced.
+	(sql) =>
+		sql.exec(`
+			ALTER TABLE device ADD COLUMN paired_at INTEGER;
+			ALTER TABLE device ADD COLUMN revoked_at INTEGER;
+			ALTER TABLE device ADD COLUMN addrs TEXT NOT NULL DEFAULT '[]';
+			CREATE INDEX device_peer ON device(peer_id) WHERE peer_id IS NOT NULL;
 		`)
 ];
 

@@ -18,5 +18,18 @@ export const nodeMigrations: readonly Migration[] = [
 				name TEXT NOT NULL,
 				created_at INTEGER NOT NULL
 			) STRICT;
+		`),
+	// 2: pairing invites (devices/invites.ts). The secret is kept only until the invite is used,
+	// burnt or expired: a one-time 128-bit secret that both devices prove they know.
+	(sql) =>
+		sql.exec(`
+			CREATE TABLE pair_invite (
+				id TEXT PRIMARY KEY,
+				secret TEXT NOT NULL,
+				library TEXT NOT NULL,
+				expires_at INTEGER NOT NULL,
+				used_at INTEGER,
+				failures INTEGER NOT NULL DEFAULT 0
+			) STRICT;
 		`)
 ];

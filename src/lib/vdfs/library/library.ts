@@ -5,6 +5,8 @@ export interface ThisDevice {
 	id: DeviceId;
 	name: string;
 	platform: string;
+	/** Its libp2p peer id, once the leader tab's node has started (client/p2p). */
+	peerId?: string;
 }
 
 /** An open library database together with this device's row in it. */
@@ -47,10 +49,12 @@ export class OpenLibrary {
 
 	#attachDevice(device: ThisDevice): void {
 		this.sql.run(
-			`INSERT INTO device (uuid, name, platform) VALUES (?, ?, ?)
-			 ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, platform = excluded.platform
-			 WHERE device.name IS NOT excluded.name OR device.platform IS NOT excluded.platform`,
-			[device.id, device.name, device.platform]
+			`INSERT INTO device (uuid, name, platform, peer_id) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, platform = excluded.platform,
+				peer_id = coalesce(excluded.peer_id, device.peer_id)
+			 WHERE device.name IS NOT excluded.name OR device.platform IS NOT excluded.platform
+				OR device.peer_id IS NOT coalesce(excluded.peer_id, device.peer_id)`,
+			[device.id, device.name, device.platform, device.peerId ?? null]
 		);
 		this.#deviceRowId = this.sql.value<number>('SELECT id FROM device WHERE uuid = ?', [device.id]) ?? 0;
 	}
