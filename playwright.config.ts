@@ -34,7 +34,10 @@ export default defineConfig({
 				'--disable-component-update',
 				'--disable-sync',
 				'--disable-quic',
-				'--no-first-run'
+				'--no-first-run',
+				// WebRTC between two contexts on loopback (peers.spec): host candidates on 127.0.0.1.
+				'--allow-loopback-in-peer-connection',
+				'--disable-features=WebRtcHideLocalIpsWithMdns'
 			]
 		}
 	}

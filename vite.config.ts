@@ -2,7 +2,19 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Where devices meet by default: the relay `npm start` runs on this machine. A build for the
+ * open internet names its own: ORRERY_RELAYS='/dns4/relay.example.com/tcp/443/wss' and
+ * ORRERY_ICE_SERVERS='[{"urls":["stun:stun.example.com:3478"]}]'. Users can change both in Settings.
+ */
+const relays = (process.env.ORRERY_RELAYS ?? '/ip4/127.0.0.1/tcp/4401/ws').split(',').filter(Boolean);
+const iceServers: unknown = JSON.parse(process.env.ORRERY_ICE_SERVERS ?? '[]');
+
 export default defineConfig({
+	define: {
+		__ORRERY_RELAYS__: JSON.stringify(relays),
+		__ORRERY_ICE_SERVERS__: JSON.stringify(iceServers)
+	},
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({

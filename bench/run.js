@@ -4,7 +4,8 @@ const BENCHES = {
 	index: () => import('./index.js'),
 	identify: () => import('./identify.js'),
 	explorer: () => import('./explorer.js'),
-	search: () => import('./search.js')
+	search: () => import('./search.js'),
+	p2p: () => import('./p2p.js')
 };
 
 const args = process.argv.slice(2);
