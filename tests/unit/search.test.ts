@@ -321,6 +321,40 @@ describe('search results', () => {
 	});
 });
 
+describe('search ranked in the name index', () => {
+	it('a prefix ranks exact names first, then newest first, ties by natural name order across pages', async () => {
+		const { lib, home } = await fixture();
+		const f = (path: string, mtime: number) => ({ path, isDir: false, size: 1, mtime });
+		putEntries(lib, home, [
+			{ path: 'q', isDir: true, size: 0, mtime: T },
+			f('q/qx10.txt', T),
+			f('q/qx9.txt', T),
+			f('q/qx1.txt', T),
+			f('q/qx.txt', T - 900 * DAY),
+			f('q/qx.old.txt', T + DAY),
+			f('q/qx.', T - DAY)
+		]);
+		const names = (options: object) => search(lib, { text: 'qx' }, options).hits.map((h) => h.name);
+		// "qx.txt" is the name with its extension; "qx.old.txt" and "qx." are not.
+		expect(names({})).toEqual(['qx.txt', 'qx.old.txt', 'qx1.txt', 'qx9.txt', 'qx10.txt', 'qx.']);
+		// A page ending inside a run of equal dates still orders the run by natural name.
+		expect(names({ limit: 3 })).toEqual(['qx.txt', 'qx.old.txt', 'qx1.txt']);
+		expect(names({ offset: 3, limit: 2 })).toEqual(['qx9.txt', 'qx10.txt']);
+		expect(search(lib, { text: 'qx' }, { offset: 3, limit: 2 })).toMatchObject({ total: 6, totalExact: true });
+	});
+
+	it('an extension filter is matched on the extension, whatever the case of the name', async () => {
+		const { lib, home } = await fixture();
+		putEntries(lib, home, [
+			{ path: 'e', isDir: true, size: 0, mtime: T },
+			{ path: 'e/shot.PNG', isDir: false, size: 1, mtime: T },
+			{ path: 'e/shot.png.txt', isDir: false, size: 1, mtime: T },
+			{ path: 'e/shotpng', isDir: false, size: 1, mtime: T }
+		]);
+		expect(search(lib, { text: 'shot', extensions: ['png'] }).hits.map((h) => h.name)).toEqual(['shot.PNG']);
+	});
+});
+
 describe('search in a large library', () => {
 	it(`past ${CAP} candidates, reads newest first and still ranks exact, prefix, substring`, async () => {
 		const { lib, home } = await fixture();

@@ -314,6 +314,20 @@ export const libraryMigrations: readonly Migration[] = [
 			ALTER TABLE device ADD COLUMN revoked_at INTEGER;
 			ALTER TABLE device ADD COLUMN addrs TEXT NOT NULL DEFAULT '[]';
 			CREATE INDEX device_peer ON device(peer_id) WHERE peer_id IS NOT NULL;
+		`),
+	// 10: search (issue 6) reads its candidates from indexes that hold what ranking and the hidden
+	// flag need (date, hidden, name), instead of a random read of each row: the newest-first scan
+	// and a prefix's candidates test and rank in the index (bench search, 1,000,000 entries: a
+	// row ~2 µs, an index step with its name tested ~0.2 µs). They replace the name and date
+	// indexes of migration 8, which lead with the same columns. parent_id is there for SQLite to see
+	// them covering (their WHERE names it). 2-3 s each on 1,000,000 entries in Node.
+	(sql) =>
+		sql.exec(`
+			DROP INDEX IF EXISTS entry_mtime;
+			DROP INDEX IF EXISTS entry_name_nocase;
+			CREATE INDEX entry_recent ON entry(mtime, hidden, name, parent_id) WHERE parent_id IS NOT NULL;
+			CREATE INDEX entry_name_cover ON entry(name COLLATE NOCASE, hidden, mtime, parent_id)
+				WHERE parent_id IS NOT NULL;
 		`)
 ];
 
