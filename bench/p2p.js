@@ -48,15 +48,18 @@ const waitRelay = (page) =>
 export default async function benchP2p({ log }) {
 	buildAll(log);
 	const dir = await mkdtemp(join(tmpdir(), 'orrery-bench-p2p-'));
-	const relay = await startRelay(join(dir, 'relay.key'));
-	const app = await serveBuild({ root: 'build', port: 0 });
-	const executablePath =
-		process.env.ORRERY_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-	const browser = await chromium.launch({
-		executablePath,
-		args: [...CHROMIUM_FLAGS, '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
-	});
+	let relay = null;
+	let app = null;
+	let browser = null;
 	try {
+		relay = await startRelay(join(dir, 'relay.key'));
+		app = await serveBuild({ root: 'build', port: 0 });
+		const executablePath =
+			process.env.ORRERY_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+		browser = await chromium.launch({
+			executablePath,
+			args: [...CHROMIUM_FLAGS, '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
+		});
 		const a = await device(browser, app.url);
 		const b = await device(browser, app.url);
 		for (const d of [a, b]) {
@@ -72,7 +75,7 @@ export default async function benchP2p({ log }) {
 		for (let i = 0; i < RUNS; i++) {
 			await b.page.reload({ waitUntil: 'commit' });
 			const ms = await b.page.evaluate(async (peer) => {
-				for (;;) {
+				for (const deadline = performance.now() + 30_000; performance.now() < deadline;) {
 					const peers = window.orreryPeers;
 					if (peers?.state().links[peer]?.kind === 'direct') {
 						try {
@@ -84,6 +87,7 @@ export default async function benchP2p({ log }) {
 					}
 					await new Promise((r) => setTimeout(r, 5));
 				}
+				throw new Error('no direct link within 30 s of the reload');
 			}, peerA);
 			connect.push(ms);
 			log(`run ${i + 1}: direct and verified ${round(ms, 0)} ms after navigation start`);
@@ -110,9 +114,9 @@ export default async function benchP2p({ log }) {
 		);
 		return { bench: 'p2p', connect_ms: round(connectMs, 0), rtt_ms: round(rtt, 2) };
 	} finally {
-		await browser.close();
-		await app.close();
-		relay.kill('SIGKILL');
+		await browser?.close();
+		await app?.close();
+		relay?.kill('SIGKILL');
 		await rm(dir, { recursive: true, force: true });
 	}
 }

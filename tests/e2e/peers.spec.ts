@@ -64,6 +64,8 @@ test('two devices pair through a link and see each other online over a direct li
 
 	await b.page.goto(link);
 	await expect(b.page.getByTestId('pair-page')).toContainText('Laptop');
+	// Read once, the secret leaves the address bar and the history.
+	expect(b.page.url()).not.toContain('#');
 	await b.page.getByTestId('pair-button').click();
 	await expect(b.page.getByTestId('pair-result')).toContainText('Paired with Laptop');
 
@@ -121,7 +123,7 @@ test('a third device with a wrong secret, or a used link, is refused with a clea
 		await openApp(c.page);
 		await createLibraryFromUi(c.page, 'Stranger');
 		// Closing "Add device" takes back the used invite's panel; a fresh one makes a new link.
-		await a.page.getByTestId('add-device').getByRole('button', { name: 'Done' }).click();
+		await a.page.getByTestId('add-device').getByRole('button', { name: 'Close' }).click();
 		await a.page.getByTestId('add-device-button').click();
 		const link = await a.page.getByTestId('invite-link').inputValue();
 		// Same invite, a well-formed link, another secret.
@@ -130,6 +132,9 @@ test('a third device with a wrong secret, or a used link, is refused with a clea
 		await c.page.goto(wrong);
 		await c.page.getByTestId('pair-button').click();
 		await expect(c.page.getByTestId('pair-result')).toContainText(/did not accept this link/i);
+
+		// A's panel says what happened.
+		await expect(a.page.getByTestId('pairing-outcome')).toContainText(/wrong secret/i);
 
 		// B's link was used already.
 		const used = await a.page.evaluate(() => window.orrery!.listDevices());
@@ -147,4 +152,29 @@ test('removing a device revokes it on both sides', async () => {
 	await expect(a.page.getByTestId('device-row')).toHaveCount(1);
 	await expect(b.page.getByTestId('device-row')).toHaveCount(1, { timeout: 10_000 });
 	expect(await b.page.evaluate((p) => window.orrery!.trustedDevice(p), peerA)).toBeNull();
+});
+
+test('a device removed while offline is refused when it comes back, learns it, and A logs the refusal', async () => {
+	// Pair again (the API the panel and the pairing page use), then take B offline.
+	const { link } = await a.page.evaluate(() => window.orreryPeers!.createInvite());
+	await b.page.evaluate((link) => window.orreryPeers!.pair(link), link);
+	const peerA = (await peerState(a.page)).peerId!;
+	const peerB = (await peerState(b.page)).peerId!;
+	await expect.poll(() => linkTo(a.page, peerB), { timeout: 10_000 }).toBe('direct');
+	const bId = (await b.page.evaluate(() => window.orrery!.settings())).deviceId;
+	await b.page.close();
+	await expect.poll(() => linkTo(a.page, peerB), { timeout: 15_000 }).toBeNull();
+
+	await a.page.evaluate((id) => window.orreryPeers!.removeDevice(id), bId);
+	expect(await a.page.evaluate((p) => window.orrery!.trustedDevice(p), peerB)).toBeNull();
+
+	b.page = await b.context.newPage();
+	await openApp(b.page, '/devices');
+	// B dials A as a paired device; A refuses it as removed; B removes A in turn.
+	await expect
+		.poll(() => b.page.evaluate((p) => window.orrery!.trustedDevice(p), peerA), { timeout: 15_000 })
+		.toBeNull();
+	await expect(b.page.getByTestId('device-row')).toHaveCount(1);
+	expect((await peerState(a.page)).refused.map((r) => r.peerId)).toContain(peerB);
+	await expect(a.page.getByTestId('device-row')).toHaveCount(1);
 });

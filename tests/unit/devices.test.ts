@@ -149,3 +149,34 @@ describe('pairing invites and devices', () => {
 		expect(await core.peerSettings()).toEqual(good);
 	});
 });
+
+describe('pairing cannot take over a device', () => {
+	it('refuses a joiner that claims a paired device’s id under another key; removed devices are known as removed', async () => {
+		const a = await inviter();
+		const b = { id: crypto.randomUUID() as DeviceId, name: 'Phone', platform: '', peerId: PEER_B };
+		await a.core.acceptPairing((await a.core.createPairingInvite()).invite, b);
+		const { invite } = await a.core.createPairingInvite();
+		const impostor = { ...b, name: 'Not the phone', peerId: PEER_C };
+		expect(await code(a.core.acceptPairing(invite, impostor))).toBe('PairingMalformed');
+		expect((await a.core.trustedDevice(PEER_B))?.id).toBe(b.id);
+		expect(await a.core.trustedDevice(PEER_C)).toBeNull();
+
+		expect(await a.core.removedDevice(PEER_B)).toBe(false);
+		await a.core.removeDevice(b.id);
+		expect(await a.core.removedDevice(PEER_B)).toBe(true);
+		expect(await a.core.removedDevice(PEER_C)).toBe(false);
+		// Once removed, the same id may pair again with a new key (a reinstalled browser).
+		expect(await code(a.core.acceptPairing(invite, impostor))).toBe('ok');
+	});
+
+	it('cancels one invite or all of them', async () => {
+		const a = await inviter();
+		const one = await a.core.createPairingInvite();
+		const two = await a.core.createPairingInvite();
+		await a.core.cancelPairingInvites(one.invite);
+		expect(await code(a.core.openPairingInvite(one.invite))).toBe('PairingUnknown');
+		expect(await code(a.core.openPairingInvite(two.invite))).toBe('ok');
+		await a.core.cancelPairingInvites();
+		expect(await code(a.core.openPairingInvite(two.invite))).toBe('PairingUnknown');
+	});
+});

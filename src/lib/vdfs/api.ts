@@ -508,8 +508,10 @@ export interface CoreApi {
 	deviceRemovedUs(peerId: string): Promise<void>;
 	/** A one-time invite into the open library, valid 10 minutes. */
 	createPairingInvite(): Promise<PairingInvite>;
-	/** Takes back the invites not used yet. */
-	cancelPairingInvites(): Promise<void>;
+	/** Takes back an invite not used yet (all of them without `invite`). */
+	cancelPairingInvites(invite?: string): Promise<void>;
+	/** The peer is a device this library removed: it is told so, not just refused. */
+	removedDevice(peerId: string): Promise<boolean>;
 	/** The secret of an invite that can still be used; PairingUnknown / PairingExpired / PairingUsed. */
 	openPairingInvite(invite: string): Promise<{ secret: string }>;
 	/** A wrong proof for an invite (burnt after three). */
@@ -664,6 +666,7 @@ export const CORE_METHODS = Object.keys({
 	deviceRemovedUs: 1,
 	createPairingInvite: 1,
 	cancelPairingInvites: 1,
+	removedDevice: 1,
 	openPairingInvite: 1,
 	pairingFailed: 1,
 	acceptPairing: 1,

@@ -286,8 +286,15 @@ export class Core implements CoreApi {
 		});
 	}
 
-	cancelPairingInvites(): Promise<void> {
-		return this.#call(() => invites.cancelInvites(this.#node));
+	cancelPairingInvites(invite?: string): Promise<void> {
+		return this.#call(() => invites.cancelInvites(this.#node, invite));
+	}
+
+	removedDevice(peerId: string): Promise<boolean> {
+		return this.#call(() => {
+			const lib = this.#libraries.current;
+			return !!lib && typeof peerId === 'string' && devices.isRevoked(lib, peerId);
+		});
 	}
 
 	openPairingInvite(invite: string): Promise<{ secret: string }> {
@@ -309,6 +316,13 @@ export class Core implements CoreApi {
 			const joiner = devices.checkDeviceInfo(device);
 			if (joiner.id === this.#device.id) {
 				throw new VdfsError('PairingMalformed', 'That link was opened by the device that made it.');
+			}
+			// A device id is owned by one key: a joiner cannot take over a paired device's rows.
+			if (devices.claimedByOther(lib, joiner)) {
+				throw new VdfsError(
+					'PairingMalformed',
+					'A device with the same id but another key is paired with this library: remove it first, then pair again.'
+				);
 			}
 			// Both databases, one outcome: the device is stored only if the invite is used up.
 			this.#node.tx(() => {

@@ -10,8 +10,9 @@ export interface PeersApi {
 	state(): PeerState;
 	onState(listener: (state: PeerState) => void): () => void;
 	/** A one-time link (and its expiry) that pairs another device with the open library. */
-	createInvite(): Promise<{ link: string; expiresAt: number; libraryName: string }>;
-	cancelInvites(): Promise<void>;
+	createInvite(): Promise<{ link: string; invite: string; expiresAt: number; libraryName: string }>;
+	/** Takes back an invite that was not used (all of them without `invite`). */
+	cancelInvites(invite?: string): Promise<void>;
 	/** Pairs with the device that made the link; resolves once both sides have stored it. */
 	pair(link: string): Promise<{ deviceName: string; libraryName: string }>;
 	/** One round trip on the open ping stream to a paired device, ms. */
@@ -33,19 +34,23 @@ type Message =
 	| { kind: 'response'; id: string; ok: false; error: SerializedError };
 
 /** The leader's side: answers the other tabs' requests and tells them every state change. */
-export function servePeers(local: PeersApi): () => void {
+const OPS: readonly PeerOp[] = ['createInvite', 'cancelInvites', 'pair', 'ping', 'removeDevice', 'restart'];
+
+export function servePeers(local: PeersApi, ready: () => Promise<void> = () => Promise.resolve()): () => void {
 	const channel = new BroadcastChannel(CHANNEL);
 	const post = (m: Message) => channel.postMessage(m);
 	const off = local.onState((state) => post({ kind: 'state', state }));
 	channel.onmessage = (e: MessageEvent<Message>) => {
 		const m = e.data;
 		if (m.kind === 'hello') post({ kind: 'state', state: local.state() });
-		if (m.kind !== 'request') return;
+		if (m.kind !== 'request' || !OPS.includes(m.op)) return;
 		const fn = local[m.op] as (...args: unknown[]) => Promise<unknown>;
-		fn.apply(local, m.args).then(
-			(value) => post({ kind: 'response', id: m.id, ok: true, value }),
-			(error: unknown) => post({ kind: 'response', id: m.id, ok: false, error: serializeError(error) })
-		);
+		ready()
+			.then(() => fn.apply(local, Array.isArray(m.args) ? m.args : []))
+			.then(
+				(value) => post({ kind: 'response', id: m.id, ok: true, value }),
+				(error: unknown) => post({ kind: 'response', id: m.id, ok: false, error: serializeError(error) })
+			);
 	};
 	post({ kind: 'state', state: local.state() });
 	return () => {

@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Connection, Stream } from '@libp2p/interface';
-import type { ChangeEvent, CoreApi, PairingWelcome } from '$lib/vdfs/api';
+import type { ChangeEvent, CoreApi, DeviceInfo, PairingWelcome } from '$lib/vdfs/api';
 import { VdfsError, toVdfsError, type VdfsErrorCode } from '$lib/vdfs/errors';
 import { framed } from '$lib/vdfs/p2p/frame';
 import {
@@ -43,9 +43,17 @@ export async function startLocalPeers(
 		});
 	};
 
+	/** After a failed pairing, nothing keeps a connection to a device that is not ours. */
+	const dropIfStranger = async (connection: Connection) => {
+		if (!(await api.trustedDevice(connection.remotePeer.toString()).catch(() => null))) {
+			await connection.close().catch(() => {});
+		}
+	};
+
 	const inviterSide = async (stream: Stream, connection: Connection) => {
 		const s = framed(stream, { remotePeer: connection.remotePeer });
 		let invite = '';
+		let accepted: DeviceInfo | null = null;
 		try {
 			await pairAsInviter(s, {
 				localPeerId: service.node.peerId.toString(),
@@ -64,21 +72,31 @@ export async function startLocalPeers(
 				},
 				accept: async (device) => {
 					try {
-						return await api.acceptPairing(invite, device);
+						const welcome = await api.acceptPairing(invite, device);
+						accepted = device;
+						return welcome;
 					} catch (e) {
 						throw asPairingError(e);
 					}
 				}
 			});
 			await service.refreshDevices();
+			const name = (accepted as DeviceInfo | null)?.name ?? 'The other device';
+			service.notePairing({ status: 'paired', deviceName: name, message: `${name} is paired.`, at: Date.now() });
 		} catch (e) {
-			console.warn(`Orrery: pairing with ${connection.remotePeer.toString()} failed:`, toVdfsError(e).message);
+			const message = toVdfsError(e).message;
+			console.warn(`Orrery: pairing with ${connection.remotePeer.toString()} failed:`, message);
+			// Stored, but the joiner never finished: it is not left half-paired here.
+			const half = accepted as DeviceInfo | null;
+			if (half) await api.removeDevice(half.id).catch(() => {});
+			service.notePairing({ status: 'failed', deviceName: half?.name ?? null, message, at: Date.now() });
+			await dropIfStranger(connection);
 		}
 	};
 
 	const offDevices = onChange(['device', 'library'], () => void service.refreshDevices());
 	const offSettings = onChange(['settings'], () => void service.announce());
-	await boot();
+	let booted: Promise<void> = Promise.resolve();
 
 	const local: PeersApi & { close(): Promise<void> } = {
 		state: () => service.state,
@@ -105,9 +123,9 @@ export async function startLocalPeers(
 				deviceName: invite.device.name,
 				expiresAt: invite.expiresAt
 			});
-			return { link, expiresAt: invite.expiresAt, libraryName: invite.library.name };
+			return { link, invite: invite.invite, expiresAt: invite.expiresAt, libraryName: invite.library.name };
 		},
-		cancelInvites: () => api.cancelPairingInvites(),
+		cancelInvites: (invite?: string) => api.cancelPairingInvites(invite),
 		async pair(link: string) {
 			let decoded: InviteLink;
 			try {
@@ -127,9 +145,10 @@ export async function startLocalPeers(
 			const settings = await api.settings();
 			const peer = peerIdFromString(decoded.peerId);
 			const connection = await service.dialForPairing(peer, decoded.relay);
-			const stream = await connection.newStream(PAIR, { runOnLimitedConnection: true });
 			let welcome: PairingWelcome;
+			let joined: PairingWelcome | null = null;
 			try {
+				const stream = await connection.newStream(PAIR, { runOnLimitedConnection: true });
 				welcome = await pairAsJoiner(framed(stream, { remotePeer: connection.remotePeer }), {
 					localPeerId: service.node.peerId.toString(),
 					remotePeerId: connection.remotePeer.toString(),
@@ -143,9 +162,14 @@ export async function startLocalPeers(
 					},
 					accept: async (device, library, members) => {
 						await api.joinPairedLibrary({ device, library, members });
+						joined = { device, library, members };
 					}
 				});
 			} catch (e) {
+				// The inviter never heard we finished: it drops us, so we drop it too.
+				const half = joined as PairingWelcome | null;
+				if (half) await api.removeDevice(half.device.id).catch(() => {});
+				await dropIfStranger(connection);
 				throw asVdfsError(e, decoded.deviceName);
 			}
 			await service.refreshDevices();
@@ -167,7 +191,11 @@ export async function startLocalPeers(
 			await service.stop();
 		}
 	};
-	const stopChannel = servePeers(local);
+	// The other tabs are answered from now on; their calls wait for the node (a pairing link
+	// opened while this tab was taking over is not lost).
+	const stopChannel = servePeers(local, () => booted);
+	booted = boot();
+	await booted;
 	return local;
 }
 

@@ -29,6 +29,16 @@ export interface PeerState {
 	refused: RefusedPeer[];
 	/** The node could not start (e.g. no WebRTC in this browser). */
 	error: string | null;
+	/** How the last pairing through one of this device's invites ended (the "Add device" panel). */
+	pairing: PairingOutcome | null;
+}
+
+export interface PairingOutcome {
+	status: 'paired' | 'failed';
+	/** The device that paired, when it got that far. */
+	deviceName: string | null;
+	message: string;
+	at: number;
 }
 
 export const INITIAL_PEER_STATE: PeerState = {
@@ -37,7 +47,8 @@ export const INITIAL_PEER_STATE: PeerState = {
 	relayError: null,
 	links: {},
 	refused: [],
-	error: null
+	error: null,
+	pairing: null
 };
 
 /** What the UI shows for a device: offline, or linked and how. */

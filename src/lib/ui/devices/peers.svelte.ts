@@ -1,5 +1,6 @@
 import type { PeersApi } from '$lib/client/p2p/channel';
 import { INITIAL_PEER_STATE, type PeerState } from '$lib/client/p2p/state';
+import { toVdfsError } from '$lib/vdfs/api';
 import { coreStore } from '../app/core.svelte';
 
 /**
@@ -21,7 +22,7 @@ class PeersStore {
 			$effect(() => {
 				const role = coreStore.role;
 				if (role === 'connecting') return;
-				void this.#become(role);
+				void this.#become(role).catch(() => {});
 			});
 		});
 	}
@@ -34,22 +35,37 @@ class PeersStore {
 		if (this.#role === role) return;
 		this.#role = role;
 		this.#off?.();
-		await this.#api?.close();
-		this.#ready = (async () => {
+		this.#off = null;
+		const previous = this.#api;
+		this.#api = null;
+		await Promise.resolve(previous?.close()).catch(() => {});
+		const ready = (async () => {
 			const api =
 				role === 'leader'
 					? await (
 							await import('$lib/client/p2p/local')
 						).startLocalPeers(coreStore.api, (topics, l) => coreStore.on(topics, l))
 					: (await import('$lib/client/p2p/channel')).remotePeers();
+			if (this.#role !== role) {
+				// The role changed while this one was starting.
+				await Promise.resolve(api.close()).catch(() => {});
+				throw new Error('superseded');
+			}
 			this.#api = api;
 			this.state = api.state();
 			this.#off = api.onState((s) => (this.state = s));
 			if (typeof window !== 'undefined') window.orreryPeers = api;
 			return api;
 		})();
-		for (const resolve of this.#waiting.splice(0)) resolve(this.#ready);
-		await this.#ready;
+		this.#ready = ready;
+		for (const resolve of this.#waiting.splice(0)) resolve(ready);
+		try {
+			await ready;
+		} catch (e) {
+			if (this.#role !== role) return;
+			// e.g. the libp2p chunk could not load in an offline app that never cached it.
+			this.state = { ...INITIAL_PEER_STATE, error: toVdfsError(e).message };
+		}
 	}
 }
 

@@ -64,6 +64,23 @@ export function trustedDevice(lib: OpenLibrary, peerId: string): DeviceSummary |
 	return row ? summary(row) : null;
 }
 
+/** A paired, unrevoked device has this id under another key (a joiner claiming its rows). */
+export function claimedByOther(lib: OpenLibrary, device: DeviceInfo): boolean {
+	const row = lib.sql.get<{ peer_id: string | null; revoked_at: number | null; paired_at: number | null }>(
+		'SELECT peer_id, revoked_at, paired_at FROM device WHERE uuid = ?',
+		[device.id]
+	);
+	return !!row && row.paired_at !== null && row.revoked_at === null && !!row.peer_id && row.peer_id !== device.peerId;
+}
+
+/** A device of this library that was removed (so it can be told, not just refused). */
+export function isRevoked(lib: OpenLibrary, peerId: string): boolean {
+	return !!lib.sql.value<number>(
+		'SELECT 1 FROM device INDEXED BY device_peer WHERE peer_id = ? AND revoked_at IS NOT NULL AND id != ?',
+		[peerId, lib.deviceRowId]
+	);
+}
+
 /** Checks a device description from another device (pairing messages cross a trust boundary). */
 export function checkDeviceInfo(d: unknown): DeviceInfo {
 	const v = d as Partial<DeviceInfo> | null;

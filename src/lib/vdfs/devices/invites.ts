@@ -93,7 +93,8 @@ export function inviteFailed(node: Sql, invite: string, now = Date.now()): void 
 	);
 }
 
-/** Takes back the invites not used yet (the user closed "Add device"). */
-export function cancelInvites(node: Sql): void {
-	node.run('DELETE FROM pair_invite WHERE used_at IS NULL');
+/** Takes back one invite not used yet, or all of them. */
+export function cancelInvites(node: Sql, invite?: string): void {
+	if (invite === undefined) node.run('DELETE FROM pair_invite WHERE used_at IS NULL');
+	else node.run('DELETE FROM pair_invite WHERE used_at IS NULL AND id = ?', [invite]);
 }
