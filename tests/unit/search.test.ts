@@ -5,7 +5,7 @@ import { putEntries } from '../../src/lib/vdfs/entries/entries';
 import { OpenLibrary } from '../../src/lib/vdfs/library/library';
 import { openLibraryDb } from '../../src/lib/vdfs/library/open-library';
 import { createLocation } from '../../src/lib/vdfs/locations/locations';
-import { CAP, search } from '../../src/lib/vdfs/search/query';
+import { CAP, explainSearch, search } from '../../src/lib/vdfs/search/query';
 import { createTag, setEntryMeta, tagEntries } from '../../src/lib/vdfs/tags/tags';
 import { sqlite } from './helpers';
 
@@ -375,5 +375,89 @@ describe('search in a large library', () => {
 		const narrow = search(lib, { text: 'a', minSize: 2 * MB, maxSize: 2 * MB });
 		expect(narrow).toMatchObject({ totalExact: true, total: 0 });
 		void (fx.tags as Record<string, TagId>);
+	});
+});
+
+describe("entries' copies of their content's facts (kind, date taken, shared)", () => {
+	type Facts = { kind: string | null; taken_at: number | null; shared: number };
+	const factsOf = (lib: OpenLibrary, name: string): Facts =>
+		lib.sql.get<Facts>('SELECT kind, taken_at, shared FROM entry WHERE name = ?', [name]) as Facts;
+
+	it('follow identify, media facts learnt later, copies added and removed, and folders', async () => {
+		const { lib, home } = await fixture();
+		// From the fixture: a content id set on an entry after its content row was written.
+		expect(factsOf(lib, 'song.mp3')).toEqual({ kind: 'audio', taken_at: null, shared: 0 });
+		expect(factsOf(lib, 'beach.jpg')).toEqual({ kind: 'image', taken_at: Date.UTC(2024, 4, 20), shared: 1 });
+		expect(factsOf(lib, 'main.ts')).toEqual({ kind: null, taken_at: null, shared: 0 });
+		expect(factsOf(lib, 'photos')).toMatchObject({ kind: 'folder' });
+
+		// A kind corrected and a date taken read later reach every entry of the content.
+		lib.sql.run("UPDATE content SET kind = 'video', taken_at = 7 WHERE cas_id = 'c-song'");
+		expect(factsOf(lib, 'song.mp3')).toEqual({ kind: 'video', taken_at: 7, shared: 0 });
+
+		// A second copy makes both shared; removing it makes the first alone again.
+		putEntries(lib, home, [{ path: 'music/copy.mp3', isDir: false, size: 5 * MB, mtime: T }]);
+		lib.sql.run("UPDATE entry SET cas_id = 'c-song' WHERE name = 'copy.mp3'");
+		expect(factsOf(lib, 'copy.mp3')).toEqual({ kind: 'video', taken_at: 7, shared: 1 });
+		expect(factsOf(lib, 'song.mp3').shared).toBe(1);
+		lib.sql.run("DELETE FROM entry WHERE name = 'copy.mp3'");
+		expect(factsOf(lib, 'song.mp3').shared).toBe(0);
+
+		// An entry inserted with a content id already shared (as sync may bring it).
+		const parent = lib.sql.get<{ id: number; location_id: number }>(
+			"SELECT id, location_id FROM entry WHERE name = 'photos'"
+		)!;
+		lib.sql.run(
+			`INSERT INTO entry (uuid, location_id, parent_id, name, extension, size, mtime, cas_id, seq)
+			VALUES ('synced-uuid', ?, ?, 'synced.jpg', 'jpg', ?, ?, 'c-beach', 1)`,
+			[parent.location_id, parent.id, 2 * MB, T]
+		);
+		expect(factsOf(lib, 'synced.jpg')).toEqual({ kind: 'image', taken_at: Date.UTC(2024, 4, 20), shared: 1 });
+
+		// A content id changed or cleared, a content row written after its entries, and one deleted.
+		lib.sql.run("UPDATE entry SET cas_id = 'c-late' WHERE name = 'main.ts'");
+		expect(factsOf(lib, 'main.ts')).toEqual({ kind: null, taken_at: null, shared: 0 });
+		lib.sql.run("INSERT INTO content (cas_id, kind, size, refs) VALUES ('c-late', 'code', 700, 1)");
+		expect(factsOf(lib, 'main.ts')).toEqual({ kind: 'code', taken_at: null, shared: 0 });
+		lib.sql.run("DELETE FROM content WHERE cas_id = 'c-late'");
+		expect(factsOf(lib, 'main.ts')).toEqual({ kind: null, taken_at: null, shared: 0 });
+		lib.sql.run("UPDATE entry SET cas_id = NULL WHERE name = 'synced.jpg'");
+		expect(factsOf(lib, 'synced.jpg')).toEqual({ kind: null, taken_at: null, shared: 0 });
+
+		// A folder replaced by a file loses the folder kind.
+		lib.sql.run("UPDATE entry SET is_dir = 0 WHERE name = 'code'");
+		expect(factsOf(lib, 'code')).toMatchObject({ kind: null });
+	});
+});
+
+describe('search ranked in the shared and date-taken indexes', () => {
+	it(`duplicates in a size range, and photos taken in a range past ${CAP} of them, are ranked exactly in their indexes`, async () => {
+		const { lib, home, backup } = await fixture();
+		const n = CAP + 1000;
+		const rows = [{ path: 'dups', isDir: true, size: 0, mtime: T }];
+		for (let i = 0; i < n; i++) rows.push({ path: `dups/d-${i}.jpg`, isDir: false, size: MB + i, mtime: T - i * 1000 });
+		rows.push({ path: 'dups/d.jpg', isDir: false, size: 2 * MB, mtime: 0 });
+		putEntries(lib, home, rows);
+		lib.sql.run("INSERT INTO content (cas_id, kind, size, taken_at) VALUES ('c-many', 'image', 1, ?)", [T - DAY]);
+		lib.sql.run("UPDATE entry SET cas_id = 'c-many' WHERE name LIKE 'd-%' OR name = 'd.jpg'");
+
+		const big = { text: 'd', duplicates: true, minSize: MB + n - 3 } satisfies SearchQuery;
+		expect(explainSearch(lib, big)).toContain('exact via duplicates');
+		const result = search(lib, big, { limit: 3 });
+		// d-(n-3) .. d-(n-1) and d.jpg: the exact name first though oldest, then newest first.
+		expect(result).toMatchObject({ total: 4, totalExact: true });
+		expect(result.hits.map((h) => h.name)).toEqual(['d.jpg', `d-${n - 3}.jpg`, `d-${n - 2}.jpg`]);
+		expect(result.hits[0]).toMatchObject({ kind: 'image', takenAt: T - DAY });
+
+		const taken = { text: 'd-1', kinds: ['image'], takenFrom: T - 2 * DAY, locations: [home] } satisfies SearchQuery;
+		expect(explainSearch(lib, taken)).toContain('exact via taken');
+		const photos = search(lib, taken, { limit: 2 });
+		expect(photos.totalExact).toBe(true);
+		expect(photos.total).toBe(rows.filter((r) => /^dups\/d-1/.test(r.path)).length);
+		expect(photos.hits.map((h) => h.name)).toEqual(['d-1.jpg', 'd-10.jpg']);
+		// Outside the range, on another location, or of another kind: nothing.
+		expect(search(lib, { ...taken, takenTo: T - 3 * DAY }).total).toBe(0);
+		expect(search(lib, { ...taken, locations: [backup] }).total).toBe(0);
+		expect(search(lib, { ...taken, kinds: ['audio'] }).total).toBe(0);
 	});
 });

@@ -99,14 +99,16 @@ class Params {
 
 interface Condition {
 	sql: string;
-	/** Another row it reads: the content (`c`) or the folder (`p`). */
-	join?: 'c' | 'p';
+	/** Another row it reads: the folder (`p`). */
+	join?: 'p';
 	/**
 	 * Needs only what the newest-first and name indexes hold (mtime, name, hidden, the rowid),
 	 * so a scan tests it before reading the row. Such conditions come first in a WHERE: SQLite
 	 * reads the row only when a later one needs a column the index lacks.
 	 */
 	indexed?: boolean;
+	/** Tested on the row, but only of the few rows an indexed condition lets through (counted as indexed). */
+	cheap?: boolean;
 }
 
 interface Driver {
@@ -122,6 +124,10 @@ interface Driver {
 	size(cap: number): number;
 	/** The cost of reading one candidate (units of ROW). */
 	cost: number;
+	/** Its `from` is an index holding every `indexed` column: IN_INDEX when the other conditions are all such. */
+	inIndex?: boolean;
+	/** Candidates ranked exactly at most (CAP unless they cost less than a row each). */
+	most?: number;
 	/** A small driver's ids also make its condition cheap: `e.id IN (ids)`, read once. */
 	asSet?: string;
 	/** A condition `from` needs beside the others (a stretch of an index it reads). */
@@ -280,9 +286,11 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	if (q.kinds?.length) {
 		const kinds = [...new Set(q.kinds)];
 		const list = P.list(kinds);
+		// The entry's copy of its content's kind is in the scan and name indexes; only files without
+		// a content row read the row for the kind their name suggests.
 		where.set('kinds', {
-			sql: `iif(e.is_dir, 'folder', coalesce(c.kind, orrery_ext_kind(e.extension))) IN ${list}`,
-			join: 'c'
+			sql: `(e.kind IN ${list} OR (e.kind IS NULL AND iif(e.is_dir, 'folder', orrery_ext_kind(e.extension)) IN ${list}))`,
+			indexed: true
 		});
 		if (!kinds.includes('folder')) {
 			// Files without a content id yet count as the kind their name suggests: a call into JS
@@ -309,11 +317,14 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	if (q.extensions?.length) {
 		const exts = [...new Set(q.extensions.map((x) => x.replace(/^\./, '').toLowerCase()))];
 		where.set('extensions', { sql: `e.extension IN ${P.list(exts)}` });
+		const checked = where.get('extensions')!;
 		// The extension is cut from the name, so the name ends with it: tested in the name and date
 		// indexes first, the rows of other names are never read.
 		if (exts.length <= 8 && !exts.includes('')) {
 			const ends = exts.map((x) => `e.name LIKE ${P.add('%.' + like(x))} ESCAPE '\\'`);
 			where.set('extensions-name', { sql: `(${ends.join(' OR ')})`, indexed: true });
+			// Only the names ending so read the row for it.
+			checked.cheap = true;
 		}
 	}
 	if (q.minSize !== undefined || q.maxSize !== undefined) {
@@ -340,17 +351,20 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	if (q.takenFrom !== undefined || q.takenTo !== undefined) {
 		const from = P.add(q.takenFrom ?? -Number.MAX_SAFE_INTEGER);
 		const to = P.add(q.takenTo ?? Number.MAX_SAFE_INTEGER);
-		where.set('taken', { sql: `c.taken_at >= ${from} AND c.taken_at < ${to}`, join: 'c' });
+		const range = { sql: `e.taken_at >= ${from} AND e.taken_at < ${to}`, indexed: true };
+		where.set('taken', { sql: range.sql });
+		// The entries' copy of the date, in an index that also holds what the other filters test.
+		const taken = `SELECT id FROM entry e INDEXED BY entry_taken WHERE ${range.sql}`;
 		drivers.push({
 			name: 'taken',
-			sql: `SELECT e.id FROM content ct JOIN entry e ON e.cas_id = ct.cas_id
-				WHERE ct.taken_at >= ${from} AND ct.taken_at < ${to}`,
-			from: 'content c INDEXED BY content_taken CROSS JOIN entry e ON e.cas_id = c.cas_id',
-			covers: [],
+			sql: taken,
+			from: 'entry e INDEXED BY entry_taken',
+			range,
+			covers: ['taken'],
 			unique: true,
-			// Contents, not entries, counted: their own index, without going to the entries.
-			size: capped(`SELECT 1 FROM content WHERE taken_at >= ${from} AND taken_at < ${to}`),
-			cost: VIA_CONTENT
+			size: (cap) => P.count(sql, `SELECT count(*) FROM (${taken} LIMIT ${cap + 1})`),
+			cost: ROW,
+			inIndex: true
 		});
 	}
 	const tagged = (key: string, tags: readonly string[], driven: boolean) => {
@@ -392,12 +406,12 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	};
 	if (q.locations?.length) {
 		const locations = `(SELECT id FROM location WHERE uuid IN ${P.list(q.locations)})`;
-		where.set('locations', { sql: `e.location_id IN ${locations}` });
+		where.set('locations', { sql: `e.location_id IN ${locations}`, indexed: true });
 		inLocations(locations);
 	}
 	if (q.devices?.length) {
 		const locations = `(SELECT id FROM location WHERE device_id IN (SELECT id FROM device WHERE uuid IN ${P.list(q.devices)}))`;
-		where.set('devices', { sql: `e.location_id IN ${locations}` });
+		where.set('devices', { sql: `e.location_id IN ${locations}`, indexed: true });
 		inLocations(locations);
 	}
 	if (q.favorites) {
@@ -417,20 +431,23 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		});
 	}
 	if (q.duplicates) {
-		where.set('duplicates', { sql: 'c.refs > 1', join: 'c' });
+		where.set('duplicates', { sql: 'e.shared = 1' });
+		// The shared entries' own index leads with the size, so a size range is a stretch of it.
+		const sized = where.get('size');
+		// (A shared entry is a file: no is_dir, which the index lacks.)
+		const bounds = sized ? ` AND ${sized.sql.replace('e.is_dir = 0 AND ', '')}` : '';
+		const range = { sql: `e.shared = 1${bounds}`, indexed: true };
+		const shared = `SELECT id FROM entry e INDEXED BY entry_shared WHERE ${range.sql}`;
 		drivers.push({
 			name: 'duplicates',
-			sql: 'SELECT e.id FROM content ct JOIN entry e ON e.cas_id = ct.cas_id WHERE ct.refs > 1',
-			from: 'content c INDEXED BY content_shared CROSS JOIN entry e ON e.cas_id = c.cas_id',
-			covers: [],
+			sql: shared,
+			from: 'entry e INDEXED BY entry_shared',
+			range,
+			covers: sized ? ['duplicates', 'size'] : ['duplicates'],
 			unique: true,
-			// Their entries are the refs of the shared contents, summed along the refs index.
-			size: (cap) =>
-				sql.value<number>(
-					`SELECT coalesce(sum(refs), 0) FROM (SELECT refs FROM content INDEXED BY content_shared
-						WHERE refs > 1 LIMIT ${Math.ceil(cap / 2) + 1})`
-				) ?? 0,
-			cost: VIA_CONTENT
+			size: (cap) => P.count(sql, `SELECT count(*) FROM (${shared} LIMIT ${cap + 1})`),
+			cost: ROW,
+			inIndex: true
 		});
 	}
 	if (q.unidentified) {
@@ -446,9 +463,17 @@ function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		});
 	}
 
-	// A prefix whose other conditions its index entries answer never reads a row.
+	// A driver whose index entries answer the other conditions never reads a row but the page's.
+	// Such candidates are ranked exactly even past CAP (those of the date taken and of the shared
+	// entries: "d" among 46,668 large duplicates in ~5 ms); a prefix's go through `named`.
 	for (const d of drivers) {
-		if (d.name === 'prefix' && [...where].every(([k, c]) => k === 'word0' || c.indexed)) d.cost = IN_INDEX;
+		if (
+			(d.name === 'prefix' || d.inIndex) &&
+			[...where].every(([k, c]) => d.covers.includes(k) || c.indexed || c.cheap)
+		) {
+			d.cost = IN_INDEX;
+			if (d.inIndex) d.most = Math.floor(CAP / IN_INDEX);
+		}
 	}
 	const folded = fold(text);
 	// Index-only (no extension column): "t" itself, or "t.ext" with no other dot after it, as
@@ -561,13 +586,9 @@ function orderBy(sort: SearchSort, descending: boolean): string {
 }
 
 /** The conditions as one WHERE body: those the scan index answers first, then the rest. */
-function whereOf(conditions: readonly Condition[], hasContent: boolean): { sql: string; joins: string } {
+function whereOf(conditions: readonly Condition[]): { sql: string; joins: string } {
 	const ordered = [...conditions.filter((c) => c.indexed), ...conditions.filter((c) => !c.indexed)];
-	const needs = new Set(conditions.map((c) => c.join));
-	const joins = [
-		needs.has('p') ? 'CROSS JOIN entry p ON p.id = e.parent_id' : '',
-		needs.has('c') && !hasContent ? 'LEFT JOIN content c ON c.cas_id = e.cas_id' : ''
-	].join(' ');
+	const joins = conditions.some((c) => c.join === 'p') ? 'CROSS JOIN entry p ON p.id = e.parent_id' : '';
 	return { sql: ordered.map((c) => c.sql).join(' AND ') || 'true', joins };
 }
 
@@ -597,7 +618,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	/** Ids of candidates `from` passing `conditions`, ordered, and how many pass. */
 	const exact = (from: string, conditions: Condition[], by: SearchSort, down: boolean, n: number, skip: number) => {
 		// All candidates passing go to a temporary table once: counted, then sorted for the page.
-		const w = whereOf(conditions, from.includes(' c '));
+		const w = whereOf(conditions);
 		const order = orderBy(by, down);
 		if (by !== 'relevance' && !(by === 'mtime' && down)) {
 			const [count, ids] = params.rows<number | number[]>(
@@ -649,13 +670,14 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	const costOf = (s: Sized) => s.n * s.driver.cost;
 	const first = (d: Driver) => SIZING_ORDER.indexOf(d.name);
 	for (const driver of [...p.drivers].sort((a, b) => first(a) - first(b))) {
-		const cap = Math.min(CAP, known(best) ? Math.ceil(costOf(best) / driver.cost) : CAP);
+		const most = driver.most ?? CAP;
+		const cap = Math.min(most, known(best) ? Math.ceil(costOf(best) / driver.cost) : most);
 		const n = driver.size(cap);
 		const s = { driver, n, more: n > cap };
 		sized.push(s);
 		if (!s.more && (!known(best) || costOf(s) < costOf(best))) best = s;
 	}
-	notes.push(...sized.map((s) => `${s.driver.name} ${s.more ? '>' : ''}${s.more ? Math.min(s.n - 1, CAP) : s.n}`));
+	notes.push(...sized.map((s) => `${s.driver.name} ${s.more ? '>' : ''}${s.more ? s.n - 1 : s.n}`));
 	// Small drivers' ids make their own conditions cheap to test on any path.
 	for (const s of sized) {
 		if (s.driver.asSet && !s.more) {
@@ -675,7 +697,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		let found: Sized | null = null;
 		for (const s of sized) {
 			const cap = Math.floor((found ? Math.min(scanCost, costOf(found)) : scanCost) / s.driver.cost);
-			if (cap <= CAP) continue;
+			if (cap <= (s.driver.most ?? CAP)) continue;
 			const n = s.driver.size(cap);
 			if (n <= cap) found = { driver: s.driver, n, more: false };
 		}
@@ -697,7 +719,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	 * the scan, and a driver that costs less than that prediction is read whole instead.
 	 */
 	const scan = (extra: Condition[]): number[] => {
-		const w = whereOf([...conditions, ...extra], false);
+		const w = whereOf([...conditions, ...extra]);
 		const need = wanted - ids.length;
 		const found: number[] = [];
 		const range = p.where.get('modified')?.sql ?? 'true';
