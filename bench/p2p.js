@@ -34,9 +34,15 @@ function startRelay(keyFile) {
 	});
 }
 
-async function device(browser, url) {
+async function device(browser, url, name) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
 	const page = await context.newPage();
+	// ORRERY_BENCH_DEBUG=1: the pages' console (Orrery's dial failures and the like).
+	// ORRERY_BENCH_DEBUG=libp2p:*:error (say) also turns on those libp2p logs in the pages.
+	if (process.env.ORRERY_BENCH_DEBUG) {
+		page.on('console', (m) => console.log(`  [${name} ${m.type()}] ${m.text()}`));
+		await context.addInitScript((d) => localStorage.setItem('debug', d), process.env.ORRERY_BENCH_DEBUG);
+	}
 	await page.goto(url);
 	await page.waitForSelector('[data-testid=core-role][data-role=leader]', { timeout: 30_000 });
 	return { context, page };
@@ -60,8 +66,8 @@ export default async function benchP2p({ log }) {
 			executablePath,
 			args: [...CHROMIUM_FLAGS, '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
 		});
-		const a = await device(browser, app.url);
-		const b = await device(browser, app.url);
+		const a = await device(browser, app.url, 'A');
+		const b = await device(browser, app.url, 'B');
 		for (const d of [a, b]) {
 			await d.page.evaluate(() => window.orrery.createLibrary({ name: 'Bench' }));
 			await waitRelay(d.page);
@@ -90,7 +96,13 @@ export default async function benchP2p({ log }) {
 				throw new Error('no direct link within 30 s of the reload');
 			}, peerA);
 			connect.push(ms);
-			log(`run ${i + 1}: direct and verified ${round(ms, 0)} ms after navigation start`);
+			const marks = await b.page.evaluate(() =>
+				performance
+					.getEntriesByType('mark')
+					.filter((m) => m.name.startsWith('orrery:'))
+					.map((m) => `${m.name.slice(7)} ${Math.round(m.startTime)}`)
+			);
+			log(`run ${i + 1}: direct and verified ${round(ms, 0)} ms after navigation start (${marks.join(', ')})`);
 			// A notices the old page gone before the next reload.
 			await new Promise((r) => setTimeout(r, 500));
 		}

@@ -18,6 +18,11 @@ export interface CoreConnection {
 	api: CoreApi;
 	role(): Role;
 	onRole(listener: (role: Role, error?: VdfsError) => void): () => void;
+	/**
+	 * Resolves when this tab holds the leader lock: it will run the core (still starting). The
+	 * peer node starts from here, beside the core's ~0.4 s start, not after it.
+	 */
+	leading: Promise<void>;
 	onChange(listener: (event: ChangeEvent) => void): () => void;
 }
 
@@ -58,10 +63,15 @@ export function connect(): CoreConnection {
 		if (role === 'connecting' && state.held?.some((l) => l.name === LOCK)) setRole('follower');
 	});
 
+	let gotLock = () => {};
+	const leading = new Promise<void>((resolve) => (gotLock = resolve));
+
 	let crashes = 0;
 	const lead = (): void => {
 		void navigator.locks
 			.request(LOCK, async () => {
+				performance.mark('orrery:core:lock');
+				gotLock();
 				const died = await runCore();
 				if (!died) return;
 				// Released by returning: another open tab may take over, or this one again.
@@ -123,6 +133,7 @@ export function connect(): CoreConnection {
 		workerDied = crashed.then((e) => Promise.reject(e));
 		workerDied.catch(() => {});
 		worker = remote;
+		performance.mark('orrery:core:ready');
 		setRole('leader');
 		const why = await crashed;
 		worker = null;
@@ -140,6 +151,7 @@ export function connect(): CoreConnection {
 
 	return {
 		api,
+		leading,
 		role: () => role,
 		onRole: (l) => {
 			roleListeners.add(l);

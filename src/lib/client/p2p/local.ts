@@ -15,6 +15,7 @@ import {
 } from '$lib/vdfs/p2p/pair';
 import { servePeers, type PeersApi } from './channel';
 import { PeerService } from './peers';
+import { writeCachedSettings } from './settings';
 import type { PeerState } from './state';
 
 const PAIR = PAIR_PROTOCOL;
@@ -178,12 +179,15 @@ export async function startLocalPeers(
 		ping: (peerId) => service.ping(peerId),
 		removeDevice: (id) => service.removeDevice(id),
 		async restart() {
+			// The new settings, not the copy the node starts from when the core is not up yet.
+			writeCachedSettings(await api.peerSettings());
 			await service.stop();
 			service = new PeerService(api);
 			await boot();
 			for (const l of listeners) l(service.state);
 		},
 		async close() {
+			removeEventListener('pagehide', onPageHide);
 			offDevices();
 			offSettings();
 			offService();
@@ -194,6 +198,8 @@ export async function startLocalPeers(
 	// The other tabs are answered from now on; their calls wait for the node (a pairing link
 	// opened while this tab was taking over is not lost).
 	const stopChannel = servePeers(local, () => booted);
+	const onPageHide = () => service.goodbye();
+	addEventListener('pagehide', onPageHide);
 	booted = boot();
 	await booted;
 	return local;

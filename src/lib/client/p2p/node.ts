@@ -34,6 +34,11 @@ export async function createNode(options: { privateKey: PrivateKey; iceServers: 
 		// The browser's default gater refuses ws:// and private addresses, which is where the
 		// local relay lives; every peer is authenticated by noise and authorized per protocol.
 		connectionGater: { denyDialMultiaddr: () => false },
+		// libp2p limits new inbound connections per remote host (5/s), and a relayed or WebRTC
+		// connection's address is the relay's: every device reaching us counts as one host, and a
+		// reloading device's signalling alone passed the limit (its dials were closed while
+		// opening, and the direct link came 6 s late). Unknown peers get nothing from us anyway.
+		connectionManager: { inboundConnectionThreshold: 100 },
 		services: { identify: identify() }
 	});
 }

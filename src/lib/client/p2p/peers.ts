@@ -6,7 +6,14 @@ import { VdfsError, toVdfsError } from '$lib/vdfs/errors';
 import { framed, type FramedStream } from '$lib/vdfs/p2p/frame';
 import { loadPeerKey } from './key';
 import { createNode, linkKind, type OrreryNode } from './node';
-import { resolvePeerSettings, type ResolvedPeerSettings } from './settings';
+import {
+	readCachedDevices,
+	readCachedSettings,
+	resolvePeerSettings,
+	writeCachedDevices,
+	writeCachedSettings,
+	type ResolvedPeerSettings
+} from './settings';
 import { INITIAL_PEER_STATE, type PairingOutcome, type PeerState } from './state';
 
 export const PING = '/orrery/ping/1';
@@ -24,6 +31,10 @@ const DEVICE_BACKOFF_MAX_MS = 5000;
 const HEALTH_EVERY_MS = 4000;
 const PING_TIMEOUT_MS = 4000;
 const REFUSED_KEPT = 20;
+/** A WebRTC dial through the relay gives up after this (ICE across real networks takes seconds). */
+const DIAL_TIMEOUT_MS = 8000;
+/** A dial not done by then gets a second one beside it (see #hedgedDial). */
+const HEDGE_MS = 1200;
 /** A device that refused us (another library open there) is left alone this long. */
 const REFUSED_BACKOFF_MS = 60_000;
 /** How long a relay may take to give a reservation after answering (libp2p's own limit is 5 s). */
@@ -84,20 +95,36 @@ export class PeerService {
 	}
 
 	async start(): Promise<void> {
+		// User Timing marks (DevTools' performance panel, bench p2p): where a connect's time goes.
+		performance.mark('orrery:peers:start');
 		try {
-			this.#settings = resolvePeerSettings(await this.api.peerSettings());
+			// The settings this tab saw last, so the node need not wait for the core to start; the
+			// core's copy refreshes them for next time (a change made in Settings restarts the node).
+			const fresh = this.api.peerSettings().then((p) => {
+				writeCachedSettings(p);
+				return p;
+			});
+			this.#settings = resolvePeerSettings(readCachedSettings() ?? (await fresh));
+			fresh.catch(() => {});
 			const node = await createNode({ privateKey: await loadPeerKey(), iceServers: this.#settings.iceServers });
 			this.#node = node;
 			await this.#handle(node);
 			node.addEventListener('connection:open', (e) => this.#onConnection(e.detail));
 			node.addEventListener('connection:close', (e) => this.#onClose(e.detail));
 			await node.start();
+			performance.mark('orrery:peers:node-started');
 			// stop() may have come while the node was starting: it must not outlive the service.
 			if (this.#stopped) throw new VdfsError('Cancelled', 'stopped while starting');
-			await this.api.setPeerId(node.peerId.toString());
 			this.#set({ peerId: node.peerId.toString(), relay: 'connecting' });
-			await this.refreshDevices();
+			// The devices this tab knew last are dialled as soon as the relay answers; the core's list
+			// (which alone decides trust, per protocol) replaces them once it has started.
+			this.#devices = new Map(readCachedDevices().map((d) => [d.peerId!, d]));
 			this.#keepRelay();
+			// The rest waits for the core, which may still be starting: not for start() to return.
+			void this.api
+				.setPeerId(node.peerId.toString())
+				.then(() => this.refreshDevices())
+				.catch((e: unknown) => console.error('Orrery: the peer node could not read this library’s devices', e));
 			this.#every(HEALTH_EVERY_MS, () => this.#healthCheck());
 		} catch (e) {
 			await Promise.resolve(this.#node?.stop()).catch(() => {});
@@ -137,7 +164,9 @@ export class PeerService {
 			try {
 				const connection = await this.node.dial(multiaddr(relay), { signal: AbortSignal.timeout(5000) });
 				this.#relayPeers.add(connection.remotePeer.toString());
-				// The reservation follows identify; the state turns online when it is made.
+				// Devices can be dialled through it at once; our own reservation follows identify,
+				// and the state turns online when it is made.
+				for (const peer of this.#devices.keys()) this.#connectDevice(peer);
 				this.#afterReservation(connection, relay, RESERVATION_WAIT_MS / 100);
 				return;
 			} catch (e) {
@@ -179,6 +208,7 @@ export class PeerService {
 	#afterReservation(connection: Connection, relay: string, tries: number): void {
 		if (this.#relayAddrs().length > 0) {
 			this.#relayBackoff = 250;
+			if (this.#state.relay !== 'online') performance.mark('orrery:peers:relay-online');
 			this.#set({ relay: 'online', relayError: null });
 			for (const peer of this.#devices.keys()) this.#connectDevice(peer);
 		} else if (connection.status !== 'open') {
@@ -227,7 +257,9 @@ export class PeerService {
 		} catch {
 			// No library open: no devices to reach.
 		}
-		const next = new Map(list.filter((d) => !d.self && d.peerId).map((d) => [d.peerId!, d]));
+		const paired = list.filter((d) => !d.self && d.peerId);
+		writeCachedDevices(paired);
+		const next = new Map(paired.map((d) => [d.peerId!, d]));
 		const removed = [...this.#devices.keys()].filter((p) => !next.has(p));
 		this.#devices = next;
 		for (const peer of removed) {
@@ -263,6 +295,7 @@ export class PeerService {
 		if (best) {
 			const kind = linkKind(best);
 			const old = links[peer];
+			if (old?.kind !== kind) performance.mark(`orrery:peers:${kind}`);
 			links[peer] = old?.kind === kind ? old : { kind, rttMs: null, since: Date.now() };
 		} else delete links[peer];
 		this.#set({ links });
@@ -291,8 +324,7 @@ export class PeerService {
 		const attempt = (async () => {
 			for (const target of targets) {
 				try {
-					// force: libp2p would otherwise hand back the relayed connection we already have.
-					await this.node.dial(target, { signal: AbortSignal.timeout(8000), force: true });
+					await this.#hedgedDial(target);
 					return;
 				} catch (e) {
 					// Next address, then the backoff below.
@@ -318,19 +350,64 @@ export class PeerService {
 		);
 	}
 
+	/**
+	 * A WebRTC dial through the relay, with a second one started beside it if the first has not
+	 * finished after HEDGE_MS: on loopback a dial takes ~0.3 s, but now and then its signalling
+	 * stalls until the timeout (bench p2p: 1 reconnect in 3 took 7 s), and a fresh attempt at
+	 * that moment goes through. force: libp2p would otherwise hand back the relayed connection.
+	 */
+	async #hedgedDial(target: Multiaddr): Promise<void> {
+		const dial = () => this.node.dial(target, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS), force: true });
+		const attempts = [dial()];
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), HEDGE_MS)));
+		const first = attempts[0].then(
+			() => 'done' as const,
+			() => 'done' as const
+		);
+		if ((await Promise.race([first, slow])) === 'slow') attempts.push(dial());
+		clearTimeout(timer);
+		try {
+			await Promise.any(attempts);
+		} catch (e) {
+			throw e instanceof AggregateError ? e.errors[0] : e;
+		}
+	}
+
 	#webrtcTargets(peer: string): Multiaddr[] {
 		const known = this.#devices.get(peer)?.addrs ?? [];
-		const viaOurRelays = this.#relayAddrs().map((r) => `${r.toString()}/p2p-circuit/p2p/${peer}`);
+		// Our reservations' relays, and any relay we are connected to before its reservation is made:
+		// dialling a device needs no reservation of our own.
+		const relays = [...this.#relayAddrs().map((r) => r.toString()), ...this.#connectedRelays()];
+		const viaOurRelays = [...new Set(relays)].map((r) => `${r}/p2p-circuit/p2p/${peer}`);
 		const circuits = [...new Set([...viaOurRelays, ...known.filter((a) => a.includes('/p2p-circuit'))])];
 		return circuits.map((c) => multiaddr(`${c.slice(0, c.lastIndexOf('/p2p/'))}/webrtc/p2p/${peer}`));
+	}
+
+	/** Open relay connections' addresses, with the relay's peer id. */
+	#connectedRelays(): string[] {
+		if (!this.#node) return [];
+		return [...this.#relayPeers].flatMap((id) =>
+			this.node
+				.getConnections(peerIdFromString(id))
+				.filter((c) => c.status === 'open' && linkKind(c) === 'direct')
+				.map((c) => {
+					const addr = c.remoteAddr.toString();
+					return addr.includes('/p2p/') ? addr : `${addr}/p2p/${id}`;
+				})
+		);
 	}
 
 	// ---- protocols
 
 	async #handle(node: OrreryNode): Promise<void> {
-		await node.handle(PING, (stream, connection) => this.#serve(PING, stream, connection, (s) => servePing(s)), {
-			runOnLimitedConnection: true
-		});
+		await node.handle(
+			PING,
+			(stream, connection) => this.#serve(PING, stream, connection, (s) => servePing(s, connection)),
+			{
+				runOnLimitedConnection: true
+			}
+		);
 		await node.handle(
 			DEVICE,
 			(stream, connection) => this.#serve(DEVICE, stream, connection, (s, peer) => this.#serveDevice(s, peer)),
@@ -513,6 +590,16 @@ export class PeerService {
 		}
 	}
 
+	/**
+	 * This page is going away (pagehide): each linked device is told on the ping stream already
+	 * open to it, a frame that leaves at once, so it drops its end now instead of seconds later.
+	 */
+	goodbye(): void {
+		for (const opening of this.#pingStreams.values()) {
+			void opening.then((entry) => entry.stream.send({ type: 'bye' })).catch(() => {});
+		}
+	}
+
 	/** Removes a device here at once, and tells it (when reachable) so it removes us too. */
 	async removeDevice(id: string): Promise<void> {
 		const peer = (await this.api.listDevices()).find((d) => d.id === id)?.peerId ?? null;
@@ -577,11 +664,19 @@ export class PeerService {
 	}
 }
 
-/** Answers pings on one stream until it ends. */
-async function servePing(s: FramedStream): Promise<void> {
+/**
+ * Answers pings on one stream until it ends. `bye`: the other device's page is going away (see
+ * PeerService.goodbye), so its connection is closed now rather than when WebRTC notices, which
+ * took ~6 s and held back the reloaded page's new link.
+ */
+async function servePing(s: FramedStream, connection: Connection): Promise<void> {
 	for (;;) {
 		const frame = await s.next();
 		if (!frame) break;
+		if (frame.message.type === 'bye') {
+			await connection.close().catch(() => connection.abort(new Error('the other device left')));
+			return;
+		}
 		if (frame.message.type !== 'ping') throw new Error(`unexpected ${frame.message.type} on ${PING}`);
 		await s.send({ type: 'pong' });
 	}

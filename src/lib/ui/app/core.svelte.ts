@@ -9,6 +9,9 @@ class CoreStore {
 	startError = $state<VdfsError | null>(null);
 	#connection: CoreConnection | null = null;
 
+	/** This tab holds the leader lock (its core may still be starting). */
+	leading = $state(false);
+
 	get api(): CoreApi {
 		return this.#ensure().api;
 	}
@@ -27,6 +30,7 @@ class CoreStore {
 		if (!this.#connection) {
 			this.#connection = connect();
 			this.role = this.#connection.role();
+			void this.#connection.leading.then(() => (this.leading = true));
 			this.#connection.onRole((role, error) => {
 				this.role = role;
 				this.startError = error ?? null;

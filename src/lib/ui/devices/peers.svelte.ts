@@ -20,7 +20,8 @@ class PeersStore {
 	connect(): () => void {
 		return $effect.root(() => {
 			$effect(() => {
-				const role = coreStore.role;
+				// The lock decides: the node starts while this tab's core is still starting.
+				const role = coreStore.leading ? 'leader' : coreStore.role;
 				if (role === 'connecting') return;
 				void this.#become(role).catch(() => {});
 			});
