@@ -1,10 +1,11 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Connection, Stream } from '@libp2p/interface';
 import type { ChangeEvent, CoreApi, DeviceInfo, PairingWelcome } from '$lib/vdfs/api';
-import { VdfsError, toVdfsError, type VdfsErrorCode } from '$lib/vdfs/errors';
+import { VdfsError, toVdfsError } from '$lib/vdfs/errors';
 import { framed } from '$lib/vdfs/p2p/frame';
 import {
 	PAIR_PROTOCOL,
+	PAIRING_ERROR_CODES,
 	PairingError,
 	base64UrlToBytes,
 	decodeInviteLink,
@@ -205,15 +206,7 @@ export async function startLocalPeers(
 	return local;
 }
 
-const PAIRING_CODES: VdfsErrorCode[] = [
-	'PairingUnknown',
-	'PairingExpired',
-	'PairingUsed',
-	'PairingWrongSecret',
-	'PairingBadLink',
-	'PairingMalformed',
-	'PeerUnreachable'
-];
+const PAIRING_CODES: readonly string[] = PAIRING_ERROR_CODES;
 
 /** The core's refusal, as the pairing protocol sends it to the other device. */
 function asPairingError(e: unknown): PairingError {
@@ -227,7 +220,7 @@ function asPairingError(e: unknown): PairingError {
 /** A pairing failure as the UI shows it; names the other device where the message allows. */
 function asVdfsError(e: unknown, deviceName?: string): VdfsError {
 	if (e instanceof PairingError) {
-		const code = (PAIRING_CODES.includes(e.code as VdfsErrorCode) ? e.code : 'PairingMalformed') as VdfsErrorCode;
+		const code = PAIRING_CODES.includes(e.code) ? e.code : 'PairingMalformed';
 		return new VdfsError(code, deviceName ? e.message.replace(/the other device/gi, deviceName) : e.message);
 	}
 	return toVdfsError(e);

@@ -1,4 +1,5 @@
 import type { DeviceInfo, LibraryId, PairingWelcome } from '../api';
+import type { VdfsErrorCode } from '../errors';
 import { isUuid } from '../ids';
 import { FrameError, type FrameMessage, type FramedStream } from './frame';
 
@@ -27,25 +28,21 @@ const MAX_MEMBERS = 1000;
 const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{20,100}$/;
 const INVITE_ID = /^[0-9a-f]{16}$/;
 
-export type PairingErrorCode =
-	| 'PairingUnknown'
-	| 'PairingExpired'
-	| 'PairingUsed'
-	| 'PairingWrongSecret'
-	| 'PairingBadLink'
-	| 'PairingMalformed'
-	/** The other device stopped answering or dropped the connection mid-way. */
-	| 'PeerUnreachable';
-
-const CODES: readonly PairingErrorCode[] = [
+/** The codes a pairing ends with: VdfsError codes, so the UI reads them like any other. */
+export const PAIRING_ERROR_CODES = [
 	'PairingUnknown',
 	'PairingExpired',
 	'PairingUsed',
 	'PairingWrongSecret',
 	'PairingBadLink',
 	'PairingMalformed',
+	/** The other device stopped answering or dropped the connection mid-way. */
 	'PeerUnreachable'
-];
+] as const satisfies readonly VdfsErrorCode[];
+
+export type PairingErrorCode = (typeof PAIRING_ERROR_CODES)[number];
+
+const CODES: readonly string[] = PAIRING_ERROR_CODES;
 
 export class PairingError extends Error {
 	override readonly name = 'PairingError';
@@ -285,7 +282,7 @@ class Conversation {
 		if (!frame) throw this.#unreachable('it closed the connection');
 		const msg = frame.message;
 		if (msg.type === 'error') {
-			const code = CODES.includes(msg.code as PairingErrorCode) ? (msg.code as PairingErrorCode) : 'PairingMalformed';
+			const code = CODES.includes(msg.code as string) ? (msg.code as PairingErrorCode) : 'PairingMalformed';
 			const err = new PairingError(code, this.#messageFor(code));
 			ending.set(err, 'close');
 			throw err;
