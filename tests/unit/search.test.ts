@@ -355,6 +355,54 @@ describe('search ranked in the name index', () => {
 	});
 });
 
+describe('search ranks and tests names by NOCASE comparisons', () => {
+	it('a prefix ending in "@" matches only names starting with it, not those past "A" to "`"', async () => {
+		const { lib, home } = await fixture();
+		const f = (path: string) => ({ path, isDir: false, size: 1, mtime: T });
+		putEntries(lib, home, [
+			{ path: 'at', isDir: true, size: 0, mtime: T },
+			f('at/x@1'),
+			f('at/x[1]'),
+			f('at/x_1'),
+			f('at/xb')
+		]);
+		expect(search(lib, { text: 'x@' }).hits.map((h) => h.name)).toEqual(['x@1']);
+		// Ranked as a prefix among substring matches: exact ("x@1" and "x@1.txt" alike), prefix, then the rest.
+		putEntries(lib, home, [f('at/x@1.txt'), f('at/ax@1'), f('at/X@1 b')]);
+		expect(search(lib, { text: 'x@1' }).hits.map((h) => h.name)).toEqual(['x@1', 'x@1.txt', 'X@1 b', 'ax@1']);
+	});
+
+	it('an entry marked hidden stays out of text candidates read row by row, with an extension filter', async () => {
+		const { lib, home, device } = await fixture();
+		const f = (path: string) => ({ path, isDir: false, size: 1, mtime: T });
+		putEntries(lib, home, [
+			{ path: 'm', isDir: true, size: 0, mtime: T },
+			f('m/marked shot.png'),
+			f('m/kept shot.png')
+		]);
+		const id = lib.sql.value<string>("SELECT uuid FROM entry WHERE name = 'marked shot.png'") as string;
+		setEntryMeta(lib, device, [id as import('../../src/lib/vdfs/api').EntryId], { hidden: true });
+		const names = (q: SearchQuery) => search(lib, q).hits.map((h) => h.name);
+		expect(explainSearch(lib, { text: 'shot', extensions: ['png'] })).toContain('exact via text');
+		expect(names({ text: 'shot', extensions: ['png'] })).toEqual(['kept shot.png']);
+		expect(names({ text: 'shot', extensions: ['png'], hidden: true }).sort()).toEqual([
+			'kept shot.png',
+			'marked shot.png'
+		]);
+	});
+});
+
+describe('prepared search statements', () => {
+	it('are reused across searches with other values, and evicted ones are prepared again', () => {
+		const first = find({ text: 'beach' });
+		// Many shapes of query (each its own statement texts), more than the cache holds.
+		for (let i = 0; i < 40; i++) find({ text: 'b'.repeat((i % 4) + 1), minSize: i, modifiedFrom: T - i * DAY });
+		expect(find({ text: 'beach' })).toEqual(first);
+		expect(sorted({ text: 'repo' })).toEqual(['Home:docs/report.pdf']);
+		expect(sorted({ text: 'song' })).toEqual(['Home:music/song.mp3']);
+	});
+});
+
 describe('search in a large library', () => {
 	it(`past ${CAP} candidates, reads newest first and still ranks exact, prefix, substring`, async () => {
 		const { lib, home } = await fixture();
