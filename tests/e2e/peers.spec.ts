@@ -88,6 +88,14 @@ test('two devices pair through a link and see each other online over a direct li
 	expect(await linkTo(a.page, peerB)).toBe('direct');
 	expect(await linkTo(b.page, peerA)).toBe('direct');
 	await a.page.screenshot({ path: 'test-results/devices.png' });
+
+	// Renaming this device on B reaches A (a hello on the open link), and back.
+	for (const name of ['Pixel', 'Phone']) {
+		await b.page.getByTestId('rename-device').click();
+		await b.page.getByTestId('rename-input').fill(name);
+		await b.page.getByTestId('rename-input').press('Enter');
+		await expect(a.page.getByTestId('device-row').filter({ hasText: name })).toHaveCount(1, { timeout: 10_000 });
+	}
 	errorsA();
 });
 
