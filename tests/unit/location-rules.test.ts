@@ -4,7 +4,8 @@ import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
 import { VdfsError } from '../../src/lib/vdfs/errors';
 import type { ChangeEvent } from '../../src/lib/vdfs/events';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
-import type { MemorySource, MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
+import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
+import type { FileSource } from '../../src/lib/vdfs/fs/source';
 import { DEFAULT_RULES } from '../../src/lib/vdfs/indexer/rules';
 import type { IndexerRules, JobId, JobSummary, LocationId, LocationKind } from '../../src/lib/vdfs/api';
 import { sqlite, waitForJobs } from './helpers';
@@ -24,7 +25,7 @@ const TREE: MemoryTree = {
 class ForgetfulRoots extends MemoryRoots {
 	readonly forgotten = new Set<LocationId>();
 
-	override source(location: { id: LocationId; kind: LocationKind }): Promise<MemorySource> {
+	override source(location: { id: LocationId; kind: LocationKind }): Promise<FileSource> {
 		if (this.forgotten.has(location.id)) {
 			return Promise.reject(new VdfsError('NotReadable', 'Import the folder again to update it.'));
 		}

@@ -7,7 +7,7 @@ import type { SerializedError } from './errors';
 
 export { VdfsError, toVdfsError } from './errors';
 export type { SerializedError, VdfsErrorCode } from './errors';
-import type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, TagId } from './ids';
+import type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, TagId, TrashId } from './ids';
 import type { IndexerRules } from './indexer/rules';
 
 export type { ChangeEvent, ChangeTopic } from './events';
@@ -386,9 +386,12 @@ export interface EntryMedia extends MediaMeta {
 
 /**
  * index: walk a location; identify: content ids of its new files; media: thumbnails and media
- * facts of its identified images; checksum: full hashes on demand.
+ * facts of its identified images; checksum: full hashes on demand. The rest are file
+ * operations (ops/): copy, move, trash (move to Orrery's trash), delete (for good), restore
+ * (from the trash) and empty-trash.
  */
-export type JobKind = 'index' | 'identify' | 'checksum' | 'media';
+export type JobKind = 'index' | 'identify' | 'checksum' | 'media' | FileOpKind;
+export type FileOpKind = 'copy' | 'move' | 'trash' | 'delete' | 'restore' | 'empty-trash';
 export type JobState = 'queued' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
 
 /** Typed progress of a job (STYLE.md): what phase, how far, how fast. */
@@ -406,6 +409,75 @@ export interface JobProgress {
 	rate: number;
 	/** Seconds left, when it can be estimated. */
 	eta: number | null;
+	/** File operations: the files and bytes in all, known once the sources are walked. */
+	filesTotal?: number;
+	bytesTotal?: number;
+	/** A paused file operation waits for this answer (see CoreApi.answerJob). */
+	question?: JobQuestion;
+}
+
+/** A file or folder of a location, by its path inside it ('' is the location's root). */
+export interface FileRef {
+	location: LocationId;
+	path: string;
+}
+
+/**
+ * What a file operation asks when it cannot go on alone: a name already taken at the target,
+ * or a file that failed (vanished, unreadable, no room, a name the target refuses).
+ */
+export type JobQuestion =
+	| {
+			kind: 'conflict';
+			/** What is being copied or moved, and what is in the way at the target. */
+			source: FileRef & { isDir: boolean; size: number; mtime: number };
+			target: FileRef & { isDir: boolean; size: number; mtime: number };
+	  }
+	| { kind: 'error'; source: FileRef; error: SerializedError };
+
+/**
+ * replace: the target is replaced (folders: merged, each file inside asked again); keep-both:
+ * the newcomer gets a numbered name; skip: left alone. For errors: skip the file, retry it, or
+ * stop the job (what it wrote is kept, nothing half-written is left).
+ */
+export type ConflictChoice = 'replace' | 'keep-both' | 'skip';
+export interface JobAnswer {
+	choice: ConflictChoice | 'retry' | 'stop';
+	/** Use the same choice for every later question of this kind in this job. */
+	all?: boolean;
+}
+
+export interface TransferInput {
+	items: FileRef[];
+	/** The folder they go into. */
+	to: FileRef;
+	/** What to do where a name is taken. @default 'ask' */
+	onConflict?: ConflictChoice | 'ask';
+	/** Copies into their own folder named "name copy" (a copy only). @default false */
+	duplicate?: boolean;
+}
+
+/** Something in a location's trash (`.orrery-trash` inside the location). */
+export interface TrashItem {
+	id: TrashId;
+	location: LocationId;
+	locationName: string;
+	/** Where it was, inside the location. */
+	path: string;
+	name: string;
+	isDir: boolean;
+	/** Bytes (a folder: of everything in it) and files inside it (1 for a file). */
+	size: number;
+	files: number;
+	trashedAt: number;
+}
+
+/** The action Undo would reverse now. */
+export interface UndoInfo {
+	/** For the button: "Undo rename", "Undo move of 3 items"… */
+	label: string;
+	kind: 'rename' | 'new-folder' | 'move' | 'trash';
+	at: number;
 }
 
 export interface JobSummary {
@@ -598,8 +670,36 @@ export interface CoreApi {
 	 * nothing is queued for it. Returns the job queued, if any.
 	 */
 	openLocation(id: LocationId): Promise<JobId | null>;
-	/** A new folder in Orrery's own storage on this device (an `opfs` location). Returns its name. */
+	/** A new, empty folder (undoable). Returns its name. An existing name is `AlreadyExists`. */
 	createFolder(location: LocationId, dirPath: string, name: string): Promise<string>;
+	/** Renames a file or folder in place (undoable); its entry keeps its id, tags and notes. */
+	renameEntry(ref: FileRef, name: string): Promise<FileRef>;
+	/**
+	 * Copies files and folders into a folder, as a job: streamed, each file written under a
+	 * working name and renamed when whole, content ids kept. Taken names are asked about
+	 * (JobProgress.question) unless `onConflict` says.
+	 */
+	copyEntries(input: TransferInput): Promise<JobId>;
+	/** Moves files and folders into a folder, as a job (undoable); entries keep their ids. */
+	moveEntries(input: TransferInput): Promise<JobId>;
+	/** Copies each item beside itself as "name copy". */
+	duplicateEntries(items: FileRef[]): Promise<JobId>;
+	/** Moves items into their location's trash, as a job (undoable, restorable). */
+	trashEntries(items: FileRef[]): Promise<JobId>;
+	/** Deletes items for good, as a job. The UI confirms first. */
+	deleteEntries(items: FileRef[]): Promise<JobId>;
+	/** What is in the trash of a location, or of every location. */
+	listTrash(location?: LocationId): Promise<TrashItem[]>;
+	/** Puts trash items back where they were (beside, under a numbered name, where taken). */
+	restoreTrash(ids: TrashId[]): Promise<JobId>;
+	/** Deletes everything in the trash (of one location, or all) for good, as a job; null when empty. */
+	emptyTrash(location?: LocationId): Promise<JobId | null>;
+	/** Answers the question of a waiting file operation and lets it go on (`stop` cancels it). */
+	answerJob(id: JobId, answer: JobAnswer): Promise<void>;
+	/** What Undo would reverse now, if anything. */
+	lastUndo(): Promise<UndoInfo | null>;
+	/** Reverses the newest rename, new folder, move or move to trash; a move back runs as a job. */
+	undo(): Promise<{ label: string; job: JobId | null }>;
 	/**
 	 * Copies files into Orrery's own storage on this device, streamed, each under a free name
 	 * (`name (2).ext` when taken; nothing is overwritten). A file that fails is reported and the
@@ -702,6 +802,18 @@ export const CORE_METHODS = Object.keys({
 	locateInFolder: 1,
 	openLocation: 1,
 	createFolder: 1,
+	renameEntry: 1,
+	copyEntries: 1,
+	moveEntries: 1,
+	duplicateEntries: 1,
+	trashEntries: 1,
+	deleteEntries: 1,
+	listTrash: 1,
+	restoreTrash: 1,
+	emptyTrash: 1,
+	answerJob: 1,
+	lastUndo: 1,
+	undo: 1,
 	importFiles: 1,
 	searchNames: 1,
 	search: 1,

@@ -33,7 +33,12 @@ import type {
 	DeviceSummary,
 	PairingInvite,
 	PairingWelcome,
-	PeerSettings
+	PeerSettings,
+	FileRef,
+	TransferInput,
+	TrashItem,
+	JobAnswer,
+	UndoInfo
 } from './api';
 import { migrate } from './db/migrate';
 import { NODE_DB, nodeMigrations } from './db/node-schema';
@@ -47,13 +52,26 @@ import {
 	locateIndexed,
 	locateListed
 } from './entries/browse';
-import { createFolder, folderAt, importFile } from './fs/writes';
+import { importFile } from './fs/writes';
+import { dirAt } from './ops/handles';
+import { FileJob, type FileAccess } from './ops/file-job';
+import { FileOps } from './ops/file-ops';
+import { updateTotals } from './indexer/indexer';
 import { folderRowId, listChildren, putEntries } from './entries/entries';
 import { VdfsError, toVdfsError } from './errors';
 import type { ChangeEvent } from './events';
 import type { LocationRoots } from './fs/roots';
 import { fsError, type SourceEntry } from './fs/source';
-import { isUuid, newId, type DeviceId, type EntryId, type JobId, type LibraryId, type LocationId } from './ids';
+import {
+	isUuid,
+	newId,
+	type DeviceId,
+	type EntryId,
+	type JobId,
+	type LibraryId,
+	type LocationId,
+	type TrashId
+} from './ids';
 import { ChecksumJob, type ChecksumParams } from './identity/checksum-job';
 import { duplicateReport, unhashedMembers } from './identity/duplicates';
 import { LocalHasher, type Hasher } from './identity/hasher';
@@ -115,6 +133,7 @@ export class Core implements CoreApi {
 	#jobs: JobRunner;
 	#watches: Watches | null;
 	#hasher: Hasher;
+	#files: FileOps;
 	/** Calls run one at a time: one that awaits (storage) must not interleave with another. */
 	#queue: Promise<unknown> = Promise.resolve();
 
@@ -131,6 +150,7 @@ export class Core implements CoreApi {
 		this.#hasher = options.hasher ?? new LocalHasher();
 		const files = (location: { id: LocationId; kind: LocationKind }) => this.#requireRoots().source(location);
 		const identify = new IdentifyJob(files, () => this.#hasher);
+		const fileJob = new FileJob(this.#fileAccess());
 		this.#jobs = new JobRunner(
 			() => this.#libraries.current,
 			{
@@ -158,10 +178,17 @@ export class Core implements CoreApi {
 					() => this.#hasher,
 					() => options.mediaProbe ?? null
 				),
-				checksum: new ChecksumJob(files, () => this.#hasher)
+				checksum: new ChecksumJob(files, () => this.#hasher),
+				copy: fileJob,
+				move: fileJob,
+				trash: fileJob,
+				delete: fileJob,
+				restore: fileJob,
+				'empty-trash': fileJob
 			},
 			this.#emit
 		);
+		this.#files = new FileOps(() => this.#libraries.require(), this.#fileAccess(), this.#jobs, this.#emit);
 	}
 
 	static async start(options: CoreOptions): Promise<Core> {
@@ -656,12 +683,94 @@ export class Core implements CoreApi {
 	}
 
 	createFolder(location: LocationId, dirPath: string, name: string): Promise<string> {
-		return this.#write(async () => {
-			const root = await this.#writableRoot(location);
-			const created = await createFolder(await folderAt(root, dirPath), name);
-			await this.#wrote(location, dirPath);
-			return created;
-		});
+		return this.#write(() => this.#call(() => this.#files.createFolder(location, dirPath, name)));
+	}
+
+	// ---- file operations (ops/): quick ones in the call, the rest as jobs
+
+	renameEntry(ref: FileRef, name: string): Promise<FileRef> {
+		return this.#write(() => this.#call(() => this.#files.rename(ref, name)));
+	}
+
+	copyEntries(input: TransferInput): Promise<JobId> {
+		return this.#call(() => this.#files.copy(input));
+	}
+
+	moveEntries(input: TransferInput): Promise<JobId> {
+		return this.#call(() => this.#files.move(input));
+	}
+
+	duplicateEntries(items: FileRef[]): Promise<JobId> {
+		return this.#call(() => this.#files.duplicate(items));
+	}
+
+	trashEntries(items: FileRef[]): Promise<JobId> {
+		return this.#call(() => this.#files.trash(items));
+	}
+
+	deleteEntries(items: FileRef[]): Promise<JobId> {
+		return this.#call(() => this.#files.delete(items));
+	}
+
+	listTrash(location?: LocationId): Promise<TrashItem[]> {
+		return this.#call(() => this.#files.listTrash(location));
+	}
+
+	restoreTrash(ids: TrashId[]): Promise<JobId> {
+		return this.#call(() => this.#files.restore(ids));
+	}
+
+	emptyTrash(location?: LocationId): Promise<JobId | null> {
+		return this.#call(() => this.#files.emptyTrash(location));
+	}
+
+	answerJob(id: JobId, answer: JobAnswer): Promise<void> {
+		return this.#call(() => this.#files.answer(id, answer));
+	}
+
+	lastUndo(): Promise<UndoInfo | null> {
+		return this.#call(() => (this.#libraries.current ? this.#files.lastUndo() : null));
+	}
+
+	undo(): Promise<{ label: string; job: JobId | null }> {
+		return this.#write(() => this.#call(() => this.#files.undo()));
+	}
+
+	/** How file operations reach files: reading through sources, writing through handles. */
+	#fileAccess(): FileAccess {
+		return {
+			kind: (id) => this.#requireLocation(id).kind,
+			source: (id) => this.#requireRoots().source(this.#requireLocation(id)),
+			writable: async (id) => {
+				const location = this.#requireLocation(id);
+				if (location.kind === 'snapshot') {
+					throw new VdfsError('NotWritable', `“${location.name}” is a one-off import, which is read-only.`);
+				}
+				const roots = this.#requireRoots();
+				const root = await roots.handle(location);
+				if (!root) throw new VdfsError('NotFound', `The folder of “${location.name}” cannot be reached.`);
+				if ((await roots.permission(location, 'readwrite')) !== 'granted') {
+					throw new VdfsError('PermissionLost', `Orrery needs your permission to change files in “${location.name}”.`, {
+						location: location.id,
+						access: 'readwrite'
+					});
+				}
+				return root;
+			},
+			settled: (lib, touched, rescan) => {
+				for (const id of new Set([...touched, ...rescan])) {
+					if (!getLocation(lib, id)) continue;
+					const rowId = locationRowId(lib, id);
+					if (rescan.has(id)) this.#queueIndex(lib, id);
+					else {
+						updateTotals(lib, rowId);
+						this.#queueIdentify(lib, rowId);
+					}
+				}
+				this.#emit({ topic: 'entry', library: lib.id });
+				this.#emit({ topic: 'location', library: lib.id });
+			}
+		};
 	}
 
 	importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult> {
@@ -682,7 +791,7 @@ export class Core implements CoreApi {
 
 	async #importFiles(location: LocationId, dirPath: string, files: File[]): Promise<ImportResult> {
 		const root = await this.#writableRoot(location);
-		const dir = await folderAt(root, dirPath);
+		const dir = await dirAt(root, dirPath);
 		const result: ImportResult = { imported: [], problems: [] };
 		// Outside the call queue: a big import does not hold up other calls.
 		for (const file of files) {

@@ -15,6 +15,10 @@ export type VdfsErrorCode =
 	| 'Cancelled'
 	| 'PermissionLost'
 	| 'NotReadable'
+	/** A file or folder could not be written: read-only, in use, or a folder in the way. */
+	| 'NotWritable'
+	/** The target file system refuses a name. */
+	| 'InvalidName'
 	/** This browser cannot read the format (a codec it lacks, a broken file). */
 	| 'Unsupported'
 	/** Pairing: the invite is not known here, has expired, was used, or the secret is wrong. */

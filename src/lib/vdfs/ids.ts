@@ -6,6 +6,7 @@ export type EntryId = string & { readonly __brand: 'EntryId' };
 export type JobId = string & { readonly __brand: 'JobId' };
 export type TagId = string & { readonly __brand: 'TagId' };
 export type SavedSearchId = string & { readonly __brand: 'SavedSearchId' };
+export type TrashId = string & { readonly __brand: 'TrashId' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -393,6 +393,34 @@ export const libraryMigrations: readonly Migration[] = [
 				WHERE shared = 1;
 			CREATE INDEX entry_taken ON entry(taken_at, hidden, mtime, name, kind, location_id, parent_id)
 				WHERE taken_at IS NOT NULL;
+		`),
+	// 12: file operations (issue 8). What is in each location's trash (the files sit in its
+	// `.orrery-trash/<uuid>/` folder): where it was, and the index rows it had, so a restore
+	// gives back the same entry ids (tags pinned to a path, notes, peers' references). And the
+	// actions Undo can reverse, newest last; local to this device, never synced.
+	(sql) =>
+		sql.exec(`
+			CREATE TABLE trash (
+				uuid TEXT PRIMARY KEY,
+				location_id INTEGER NOT NULL REFERENCES location(id) ON DELETE CASCADE,
+				path TEXT NOT NULL,
+				name TEXT NOT NULL,
+				is_dir INTEGER NOT NULL,
+				size INTEGER NOT NULL DEFAULT 0,
+				files INTEGER NOT NULL DEFAULT 0,
+				trashed_at INTEGER NOT NULL,
+				-- [relative path ('' for the item itself), uuid, cas_id, full_hash] of each row it had.
+				entries TEXT NOT NULL DEFAULT '[]'
+			) STRICT;
+			CREATE INDEX trash_location ON trash(location_id, trashed_at);
+			CREATE TABLE undo (
+				id INTEGER PRIMARY KEY,
+				at INTEGER NOT NULL,
+				label TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				-- What reverses it (ops/undo.ts), as JSON.
+				action TEXT NOT NULL
+			) STRICT;
 		`)
 ];
 

@@ -84,9 +84,9 @@ export class BrowserRoots implements LocationRoots {
 		return () => observer.disconnect();
 	}
 
-	async permission(location: Location): Promise<RootPermission> {
+	async permission(location: Location, mode: 'read' | 'readwrite' = 'read'): Promise<RootPermission> {
 		if (location.kind !== 'fsa') return 'granted';
-		return queryPermission(await this.#handle(location.id));
+		return queryPermission(await this.#handle(location.id), mode);
 	}
 
 	async handle(location: Location): Promise<FileSystemDirectoryHandle | null> {
@@ -124,11 +124,14 @@ async function opfsFolder(id: LocationId, create: boolean): Promise<FileSystemDi
 }
 
 /** queryPermission is Chromium's; where it is missing, reading is allowed or fails clearly later. */
-async function queryPermission(handle: FileSystemDirectoryHandle): Promise<RootPermission> {
+async function queryPermission(
+	handle: FileSystemDirectoryHandle,
+	mode: 'read' | 'readwrite' = 'read'
+): Promise<RootPermission> {
 	const query = (handle as unknown as { queryPermission?: (d: { mode: string }) => Promise<PermissionState> })
 		.queryPermission;
 	if (!query) return 'granted';
-	return (await query.call(handle, { mode: 'read' })) as RootPermission;
+	return (await query.call(handle, { mode })) as RootPermission;
 }
 
 /** The folder holding a changed path ('' for the root itself or its direct children). */

@@ -30,7 +30,8 @@ export interface LocationRoots {
 		location: { id: LocationId; kind: LocationKind },
 		onChange: (change: WatchChange) => void
 	): Promise<(() => void) | null>;
-	permission(location: { id: LocationId; kind: LocationKind }): Promise<RootPermission>;
+	/** Whether the folder may be read (or, with 'readwrite', changed) without asking the user. @default 'read' */
+	permission(location: { id: LocationId; kind: LocationKind }, mode?: 'read' | 'readwrite'): Promise<RootPermission>;
 	/** The folder handle, for the page to ask for permission again on a user gesture. */
 	handle(location: { id: LocationId; kind: LocationKind }): Promise<FileSystemDirectoryHandle | null>;
 	detach(location: { id: LocationId; kind: LocationKind }): Promise<void>;

@@ -1,4 +1,5 @@
 import ignore, { type Ignore } from 'ignore';
+import { isWorkingName } from '../ops/names';
 
 /** Indexer rules of a location (stored as JSON in location.rules). Defaults as Spacedrive's. */
 export interface IndexerRules {
@@ -56,6 +57,8 @@ export function isExcluded(
 	name: string,
 	isDir: boolean
 ): boolean {
+	// Orrery's own trash and half-written copies are never part of the index.
+	if (isWorkingName(name)) return true;
 	if (rules.skipSystemJunk && (SYSTEM_JUNK.has(name) || name.startsWith('._'))) return true;
 	if (rules.skipHidden && name.startsWith('.')) return true;
 	if (isDir && rules.skipFolders.includes(name)) return true;

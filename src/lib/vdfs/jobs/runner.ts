@@ -1,4 +1,4 @@
-import type { JobKind, JobProblem, JobProgress } from '../api';
+import type { JobKind, JobProblem, JobProgress, JobQuestion } from '../api';
 import { VdfsError, serializeError, toVdfsError } from '../errors';
 import type { ChangeEvent } from '../events';
 import type { JobId } from '../ids';
@@ -30,7 +30,29 @@ export interface JobHandler {
  * Jobs of one lane run one at a time, lanes side by side: a long identify job does not hold up
  * the live update of a folder, and a checksum the user asked for does not wait behind either.
  */
-const LANES: Record<JobKind, string> = { index: 'index', identify: 'content', media: 'content', checksum: 'checksum' };
+const LANES: Record<JobKind, string> = {
+	index: 'index',
+	identify: 'content',
+	media: 'content',
+	checksum: 'checksum',
+	// File operations run one at a time: two picking a free name at once could both take it.
+	copy: 'files',
+	move: 'files',
+	trash: 'files',
+	delete: 'files',
+	restore: 'files',
+	'empty-trash': 'files'
+};
+
+/**
+ * Thrown by a job that cannot go on without the user (a name taken, a file failed): the job
+ * pauses with the question in its progress, and an answer (CoreApi.answerJob) resumes it.
+ */
+export class JobWaiting extends Error {
+	constructor(readonly question: JobQuestion) {
+		super('Waiting for an answer.');
+	}
+}
 
 /** How often progress is written to the job row and announced to the UI. */
 const SAVE_EVERY_MS = 500;
@@ -196,7 +218,11 @@ export class JobRunner {
 			ended = 'done';
 		} catch (e) {
 			flushProblems();
-			if (signal.aborted) {
+			if (e instanceof JobWaiting && !signal.aborted) {
+				jobs.saveProgress(lib, id, { ...progress, phase: 'waiting', question: e.question, rate: 0, eta: null });
+				jobs.setState(lib, id, 'paused');
+				ended = 'paused';
+			} else if (signal.aborted) {
 				jobs.saveProgress(lib, id, { ...progress, phase: active.stopAs });
 				jobs.setState(lib, id, active.stopAs);
 				ended = active.stopAs;
