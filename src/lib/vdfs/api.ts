@@ -11,7 +11,7 @@ import type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, Ta
 import type { IndexerRules } from './indexer/rules';
 
 export type { ChangeEvent, ChangeTopic } from './events';
-export type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, TagId } from './ids';
+export type { DeviceId, EntryId, JobId, LibraryId, LocationId, SavedSearchId, TagId, TrashId } from './ids';
 export type { IndexerRules } from './indexer/rules';
 export { readThumb } from './media/thumbs';
 export type { MediaMeta } from './media/image-facts';

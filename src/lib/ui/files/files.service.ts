@@ -1,0 +1,151 @@
+import type { FileRef, JobAnswer, JobId, LocationId, TrashId } from '$lib/vdfs/api';
+import { coreStore } from '../app/core.svelte';
+import { toasts } from '../app/toasts.svelte';
+import { fileClipboard } from './files.svelte';
+
+/**
+ * File operations from the explorer: each calls the core, says what happened, offers Undo where
+ * the core can reverse it, and reports a failure with the core's specific reason.
+ */
+
+function count(items: readonly unknown[]): string {
+	return items.length === 1 ? '1 item' : `${items.length} items`;
+}
+
+/** An info toast with an Undo button for what the core just recorded. */
+async function offerUndo(message: string): Promise<void> {
+	const undo = await coreStore.api.lastUndo().catch(() => null);
+	toasts.show('info', message, undo ? { label: 'Undo', run: () => void undoLast() } : undefined);
+}
+
+export function copyToClipboard(items: FileRef[], mode: 'copy' | 'cut'): void {
+	if (items.length === 0) return;
+	fileClipboard.put(items, mode);
+	toasts.show('info', `${mode === 'cut' ? 'Cut' : 'Copied'} ${count(items)}: paste them into a folder.`);
+}
+
+/** Pastes what Copy or Cut put aside into a folder: a copy or move job. */
+export async function paste(to: FileRef): Promise<JobId | null> {
+	const { items, mode } = fileClipboard;
+	if (items.length === 0) return null;
+	try {
+		const job =
+			mode === 'cut' ? await coreStore.api.moveEntries({ items, to }) : await coreStore.api.copyEntries({ items, to });
+		if (mode === 'cut') fileClipboard.clear();
+		toasts.show('info', `${mode === 'cut' ? 'Moving' : 'Copying'} ${count(items)}…`);
+		return job;
+	} catch (e) {
+		toasts.error(e, mode === 'cut' ? 'Moving' : 'Copying');
+		return null;
+	}
+}
+
+export async function transfer(items: FileRef[], to: FileRef, mode: 'copy' | 'move'): Promise<void> {
+	try {
+		if (mode === 'move') await coreStore.api.moveEntries({ items, to });
+		else await coreStore.api.copyEntries({ items, to });
+	} catch (e) {
+		toasts.error(e, mode === 'move' ? 'Moving' : 'Copying');
+	}
+}
+
+export async function duplicate(items: FileRef[]): Promise<void> {
+	try {
+		await coreStore.api.duplicateEntries(items);
+	} catch (e) {
+		toasts.error(e, 'Duplicating');
+	}
+}
+
+export async function rename(ref: FileRef, name: string): Promise<FileRef | null> {
+	try {
+		const to = await coreStore.api.renameEntry(ref, name);
+		await offerUndo(`Renamed to “${name.trim()}”.`);
+		return to;
+	} catch (e) {
+		toasts.error(e, 'Renaming');
+		return null;
+	}
+}
+
+export async function createFolder(location: LocationId, dirPath: string, name: string): Promise<string | null> {
+	try {
+		const made = await coreStore.api.createFolder(location, dirPath, name);
+		await offerUndo(`Folder “${made}” created.`);
+		return made;
+	} catch (e) {
+		toasts.error(e, `Creating the folder “${name}”`);
+		return null;
+	}
+}
+
+export async function moveToTrash(items: FileRef[]): Promise<void> {
+	try {
+		await coreStore.api.trashEntries(items);
+		toasts.show('info', `Moving ${count(items)} to the trash…`, { label: 'Undo', run: () => void undoLast() });
+	} catch (e) {
+		toasts.error(e, 'Moving to the trash');
+	}
+}
+
+/** Deletes for good, after the user confirmed. */
+export async function deleteForGood(items: FileRef[]): Promise<void> {
+	const names = items.map((i) => i.path.slice(i.path.lastIndexOf('/') + 1));
+	const what = names.length === 1 ? `“${names[0]}”` : `${names.length} items`;
+	if (!confirm(`Delete ${what} permanently? This cannot be undone.`)) return;
+	try {
+		await coreStore.api.deleteEntries(items);
+	} catch (e) {
+		toasts.error(e, 'Deleting');
+	}
+}
+
+export async function restore(ids: TrashId[]): Promise<void> {
+	try {
+		await coreStore.api.restoreTrash(ids);
+		toasts.show('info', `Restoring ${count(ids)}…`);
+	} catch (e) {
+		toasts.error(e, 'Restoring');
+	}
+}
+
+export async function emptyTrash(location?: LocationId): Promise<void> {
+	if (!confirm('Delete everything in the trash permanently? This cannot be undone.')) return;
+	try {
+		await coreStore.api.emptyTrash(location);
+	} catch (e) {
+		toasts.error(e, 'Emptying the trash');
+	}
+}
+
+export async function undoLast(): Promise<void> {
+	try {
+		const { label } = await coreStore.api.undo();
+		toasts.show('info', `${label.replace(/^Undo /, 'Undid ')}.`);
+	} catch (e) {
+		toasts.error(e, 'Undo');
+	}
+}
+
+export async function answer(job: JobId, reply: JobAnswer): Promise<void> {
+	try {
+		await coreStore.api.answerJob(job, reply);
+	} catch (e) {
+		toasts.error(e, 'Answering');
+	}
+}
+
+/** Asks the browser (on the user's click) to let Orrery change files in a picked folder, then retries. */
+export async function allowChanges(job: JobId, location: LocationId): Promise<void> {
+	try {
+		const handle = await coreStore.api.locationHandle(location);
+		const request = (
+			handle as unknown as { requestPermission?: (d: { mode: string }) => Promise<PermissionState> } | null
+		)?.requestPermission;
+		const state = request ? await request.call(handle, { mode: 'readwrite' }) : 'denied';
+		if (state === 'granted') await coreStore.api.answerJob(job, { choice: 'retry' });
+		else toasts.show('error', 'Permission to change files there was not granted; the job waits.');
+	} catch (e) {
+		toasts.error(e, 'Allowing changes');
+	}
+}
