@@ -426,12 +426,44 @@ describe('file operations', () => {
 		await waitForJobs(first, () => writes >= 10, 10_000, FILE_JOBS);
 		first.close();
 		b.faults.onWrite = undefined;
-		expect(Object.keys(b.files())).toHaveLength(10);
+		// Ten working files, none under a real name yet: the batch was not finished.
+		expect(b.paths().filter((p) => p.startsWith('many/f'))).toEqual([]);
 
 		const second = (await startWithRoots(storage, roots)).core;
 		const done = await finished(second, job);
 		expect(done.state).toBe('done');
 		expect(done.progress.files).toBe(30);
+		expect(b.files()).toEqual(a.files());
+		expect(await second.listChildren(B, 'many')).toHaveLength(30);
+	});
+
+	it('a reload while a batch of files gets its names finishes that batch from its record', async () => {
+		const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
+		const roots = new MemoryRoots();
+		const first = (await startWithRoots(storage, roots)).core;
+		await first.createLibrary({ name: 'L' });
+		const a = new MemoryDirHandle('a');
+		const b = new MemoryDirHandle('b');
+		for (let i = 0; i < 30; i++) a.put(`many/f${i}.txt`, `file ${i}`);
+		const A = crypto.randomUUID() as LocationId;
+		const B = crypto.randomUUID() as LocationId;
+		roots.handles.set(A, asHandle(a));
+		roots.handles.set(B, asHandle(b));
+		await first.addLocation({ name: 'A', kind: 'opfs', id: A });
+		await first.addLocation({ name: 'B', kind: 'opfs', id: B });
+		await settle(first);
+		let moves = 0;
+		b.faults.onMove = () => (++moves === 5 ? new Promise(() => {}) : undefined);
+		const job = await first.copyEntries({ items: [{ location: A, path: 'many' }], to: { location: B, path: '' } });
+		await waitForJobs(first, () => moves >= 5, 10_000, FILE_JOBS);
+		first.close();
+		b.faults.onMove = undefined;
+		const named = b.paths().filter((p) => p.startsWith('many/f'));
+		expect(named).toHaveLength(4);
+
+		const second = (await startWithRoots(storage, roots)).core;
+		const done = await finished(second, job);
+		expect(done.state).toBe('done');
 		expect(b.files()).toEqual(a.files());
 		expect(await second.listChildren(B, 'many')).toHaveLength(30);
 	});

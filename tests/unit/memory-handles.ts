@@ -17,6 +17,8 @@ export interface MemoryFsFaults {
 	quota?: number;
 	/** Called before each chunk is written (a test can abort or fail a copy midway). */
 	onWrite?: (name: string, written: number) => void | Promise<void>;
+	/** Called before each move() (a test can hang a rename, as a closed page would). */
+	onMove?: (name: string) => void | Promise<void>;
 	/** Names whose getFile() fails with NotReadableError. */
 	unreadable?: Set<string>;
 }
@@ -33,7 +35,12 @@ abstract class MemoryHandle {
 		return Promise.resolve((other as unknown) === this);
 	}
 	/** move(name) or move(parent, name?), as Chromium's FileSystemHandle.move(). */
-	move(a: MemoryDirHandle | string, b?: string): Promise<void> {
+	async move(a: MemoryDirHandle | string, b?: string): Promise<void> {
+		await this.faults.onMove?.(this.name);
+		return this.moveNow(a, b);
+	}
+
+	moveNow(a: MemoryDirHandle | string, b?: string): Promise<void> {
 		const parent = typeof a === 'string' ? this.parent! : a;
 		const name = typeof a === 'string' ? a : (b ?? this.name);
 		if (!this.parent) return Promise.reject(domError('InvalidModificationError', 'Cannot move the root.'));

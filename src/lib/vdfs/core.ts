@@ -757,6 +757,12 @@ export class Core implements CoreApi {
 				}
 				return root;
 			},
+			busy: (locations, on) => {
+				for (const id of locations) {
+					if (on) this.#watches?.hold(id);
+					else this.#watches?.release(id);
+				}
+			},
 			settled: (lib, touched, rescan) => {
 				for (const id of new Set([...touched, ...rescan])) {
 					if (!getLocation(lib, id)) continue;

@@ -26,7 +26,8 @@ export function copyToClipboard(items: FileRef[], mode: 'copy' | 'cut'): void {
 
 /** Pastes what Copy or Cut put aside into a folder: a copy or move job. */
 export async function paste(to: FileRef): Promise<JobId | null> {
-	const { items, mode } = fileClipboard;
+	const { mode } = fileClipboard;
+	const items = fileClipboard.snapshot();
 	if (items.length === 0) return null;
 	try {
 		const job =

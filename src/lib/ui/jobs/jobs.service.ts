@@ -41,8 +41,8 @@ export function describeJob(kind: string, locationName: string | null): string {
 	if (kind === 'identify') return `Content ids for ${where}`;
 	if (kind === 'checksum') return 'Full checksums';
 	if (kind === 'media') return `Thumbnails for ${where}`;
-	if (kind === 'copy') return `Copying from ${where}`;
-	if (kind === 'move') return `Moving from ${where}`;
+	if (kind === 'copy') return `Copying into ${where}`;
+	if (kind === 'move') return `Moving into ${where}`;
 	if (kind === 'trash') return `Moving to the trash in ${where}`;
 	if (kind === 'delete') return `Deleting in ${where}`;
 	if (kind === 'restore') return `Restoring in ${where}`;

@@ -36,6 +36,15 @@ import { addTrash, removeTrash, trashPath, trashRecord } from './trash';
 import { plural, recordUndo } from './undo';
 
 type Dir = FileSystemDirectoryHandle;
+type Inflight = NonNullable<FileJobCheckpoint['inflight']>[number];
+
+/**
+ * A batch of files ends at whichever comes first: this many files, bytes written, or time.
+ * Small files share the two commits of a batch; a large file is a batch of its own.
+ */
+const BATCH_FILES = 200;
+const BATCH_BYTES = 64 * 2 ** 20;
+const BATCH_MS = 1000;
 
 /** What file operations reach files through (the core's location roots). */
 export interface FileAccess {
@@ -44,6 +53,8 @@ export interface FileAccess {
 	source(location: LocationId): Promise<FileSource>;
 	/** The folder to write to, with permission to write; throws why not (read-only, revoked). */
 	writable(location: LocationId): Promise<Dir>;
+	/** The job writes in these locations (true) or is done there (false): live updates wait meanwhile. */
+	busy(locations: ReadonlySet<LocationId>, on: boolean): void;
 	/** After a job: folder totals, content ids for new files, and a rescan where the index could not follow. */
 	settled(lib: OpenLibrary, touched: ReadonlySet<LocationId>, rescan: ReadonlySet<LocationId>): void;
 }
@@ -79,6 +90,11 @@ class FileRun {
 	#totals = { files: 0, bytes: 0 };
 	#started = Date.now();
 	#inFile = 0;
+	/** Bytes written by the batch in progress, not yet counted in the checkpoint. */
+	#batchBytes = 0;
+	/** The batch's working files, by step. */
+	#partials = new Map<number, FileSystemFileHandle>();
+	#dirs = new Map<string, Promise<Dir>>();
 	#current = '';
 	#lastReport = 0;
 
@@ -99,6 +115,8 @@ class FileRun {
 
 	async run(): Promise<void> {
 		const { signal } = this.ctx;
+		const busy = this.#locations();
+		this.access.busy(busy, true);
 		try {
 			if (!this.#params.steps) {
 				this.#report('planning', true);
@@ -110,25 +128,42 @@ class FileRun {
 			this.#report(PHASES[this.#params.op], true);
 			while (this.#cp.cursor < this.#steps.length) {
 				signal.throwIfAborted();
-				await this.#attempt(this.#steps[this.#cp.cursor]);
+				const step = this.#steps[this.#cp.cursor];
+				await this.#attempt(step, () =>
+					this.#cp.inflight?.length ? this.#finish() : step.t === 'file' ? this.#fileBatch() : this.#step(step)
+				);
 				this.#report(PHASES[this.#params.op]);
 			}
 			this.#report(PHASES[this.#params.op], true);
 			this.#recordUndo();
 		} finally {
+			this.access.busy(busy, false);
 			if (this.#touched.size > 0 || this.#rescan.size > 0) this.access.settled(this.#lib, this.#touched, this.#rescan);
 		}
 	}
 
+	/** Every location this job reads from or writes to. */
+	#locations(): Set<LocationId> {
+		const p = this.#params;
+		const all = new Set<LocationId>();
+		for (const { from, to } of p.pairs ?? []) all.add(from.location).add(to.location);
+		for (const ref of p.refs ?? []) all.add(ref.location);
+		for (const id of p.trashIds ?? []) {
+			const record = trashRecord(this.#lib, id);
+			if (record) all.add(record.location_uuid);
+		}
+		return all;
+	}
+
 	/** One step, and what the user chose where it failed or met a taken name: skip it, retry it, or ask. */
-	async #attempt(step: Step): Promise<void> {
+	async #attempt(step: Step, run: () => Promise<void>): Promise<void> {
 		const preset = this.#params.answers?.[this.#cp.cursor];
 		if (preset === 'skip' || preset === 'retry') {
 			this.#takeAnswer(this.#cp.cursor);
 			if (preset === 'skip') return this.#skip(step);
 		}
 		try {
-			await this.#step(step);
+			await run();
 		} catch (e) {
 			if (e instanceof JobWaiting) {
 				this.ctx.checkpoint(this.#cp);
@@ -150,7 +185,9 @@ class FileRun {
 	#skip(step: Step): void {
 		const to = 'to' in step ? this.#resolve(step.to) : null;
 		if (to) this.#cp.skips.push(to.path);
-		this.#cp.inflight = undefined;
+		const cursor = this.#cp.cursor;
+		const rest = this.#cp.inflight?.filter((i) => i.cursor !== cursor);
+		this.#cp.inflight = rest?.length ? rest : undefined;
 		this.#advance(step);
 	}
 
@@ -164,11 +201,13 @@ class FileRun {
 	}
 
 	async #step(step: Step): Promise<void> {
+		// Folders may move or go in the steps below: handles of the files' batches are not kept past them.
+		this.#dirs.clear();
 		switch (step.t) {
 			case 'dir':
 				return this.#dir(step);
 			case 'file':
-				return this.#file(step);
+				return this.#fileBatch();
 			case 'mv':
 				return this.#mv(step);
 			case 'rmdir':
@@ -264,73 +303,149 @@ class FileRun {
 		});
 	}
 
-	async #file(step: Extract<Step, { t: 'file' }>): Promise<void> {
-		const to = this.#resolve(step.to);
-		if (!to) return this.#advance(step);
-		this.#current = step.from.path;
-		const dir = await dirAt(await this.#root(to.location), parentPath(to.path));
-		const partial = `${PARTIAL_PREFIX}${this.#id.slice(-12)}-${this.#cp.cursor}`;
-		const inflight = this.#cp.inflight?.cursor === this.#cp.cursor ? this.#cp.inflight : undefined;
-		let name: string;
-		if (inflight) {
-			// Written whole before a reload: finish moving it to its name (if that did not happen yet).
-			name = inflight.to;
-			const left = await childOf(dir, inflight.partial);
-			if (left && !(await moveHandle(left, dir, name))) throw cannotRename(name);
-		} else {
-			await removeChild(dir, partial);
-			const placed = await this.#place(step, dir, to, false);
-			if (placed === 'skip' || placed === 'merge') return this.#advance(step);
-			name = placed.name;
-			const file = await (await this.#source(step.from.location)).file(step.from.path);
-			this.#inFile = 0;
-			const handle = await writePartial(file, dir, partial, {
-				signal: this.ctx.signal,
-				onBytes: (n) => {
-					this.#inFile += n;
-					this.#report(PHASES[this.#params.op]);
-				}
-			});
-			this.#cp.inflight = { cursor: this.#cp.cursor, partial, to: name };
-			this.ctx.checkpoint(this.#cp);
-			if (placed.replace) await removeChild(dir, name);
-			if (!(await moveHandle(handle, dir, name))) throw cannotRename(name);
-		}
-		const written = await (await dir.getFileHandle(name)).getFile();
-		const final = { location: to.location, path: joinPath(parentPath(to.path), name) };
-		if (step.move) {
-			const fromDir = await dirAt(await this.#root(step.from.location), parentPath(step.from.path));
-			await removeChild(fromDir, baseName(step.from.path));
-		}
-		this.#inFile = 0;
-		this.#lib.sql.tx(() => {
-			const toLoc = this.#locId(to.location);
-			const fromLoc = this.#locId(step.from.location);
-			let ok: boolean;
-			if (step.move) {
-				ok = indexMoved(
-					this.#lib,
-					{ locId: fromLoc, path: step.from.path },
-					{ locId: toLoc, path: final.path },
-					written.lastModified
-				);
-				this.#touched.add(step.from.location);
-			} else {
-				const source = rowAt(this.#lib, fromLoc, step.from.path);
-				const same = source && !source.is_dir && source.size === written.size;
-				ok = indexWritten(this.#lib, toLoc, final.path, {
-					isDir: false,
-					size: written.size,
-					mtime: written.lastModified,
-					casId: same ? source.cas_id : null,
-					fullHash: same ? source.full_hash : null
-				});
+	/**
+	 * Files are copied in batches: each written whole under a working name, then one commit
+	 * records where each goes, then each gets its name, then one commit holds their index rows
+	 * and the new cursor. Two commits a batch instead of two a file: each commit on OPFS waits
+	 * behind the file writes in the browser's storage queue. A reload between the commits
+	 * finishes the batch from the record (#finish); one before the first writes it again.
+	 */
+	async #fileBatch(): Promise<void> {
+		const batch: Inflight[] = [];
+		const claimed = new Set<string>();
+		const started = Date.now();
+		let bytes = 0;
+		for (let at = this.#cp.cursor; at < this.#steps.length; at++) {
+			const step = this.#steps[at];
+			if (step.t !== 'file' || (at > this.#cp.cursor && this.#params.answers?.[at] !== undefined)) break;
+			if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) break;
+			if (batch.length > 0 && Date.now() - started > BATCH_MS) break;
+			try {
+				batch.push(await this.#prepare(step, at, claimed));
+				bytes += step.size;
+			} catch (e) {
+				// The first file's trouble is its own; a later one's waits until it comes first.
+				if (batch.length === 0) throw e;
+				break;
 			}
-			this.#indexed(to.location, ok);
-			this.#cp.inflight = undefined;
-			if (step.top) this.#cp.done.push([step.from, final]);
-			this.#advance(step);
+		}
+		this.#cp.inflight = batch;
+		this.ctx.checkpoint(this.#cp);
+		await this.#finish();
+	}
+
+	/** Writes one file of a batch under its working name; or says it is skipped. */
+	async #prepare(step: Extract<Step, { t: 'file' }>, at: number, claimed: Set<string>): Promise<Inflight> {
+		const to = this.#resolve(step.to);
+		if (!to) return { cursor: at, skip: true };
+		this.#current = step.from.path;
+		const dir = await this.#dirOf(to.location, parentPath(to.path));
+		const placed = await this.#place(step, dir, to, false, at, claimed);
+		if (placed === 'skip' || placed === 'merge') return { cursor: at, skip: true };
+		const file = await (await this.#source(step.from.location)).file(step.from.path);
+		const partial = `${PARTIAL_PREFIX}${this.#id.slice(-12)}-${at}`;
+		this.#inFile = 0;
+		const handle = await writePartial(file, dir, partial, {
+			signal: this.ctx.signal,
+			onBytes: (n) => {
+				this.#inFile += n;
+				this.#report(PHASES[this.#params.op]);
+			}
 		});
+		this.#batchBytes += file.size;
+		this.#inFile = 0;
+		this.#partials.set(at, handle);
+		const final = joinPath(parentPath(to.path), placed.name);
+		claimed.add(final);
+		return { cursor: at, partial, to: final, ...(placed.replace ? { replace: true as const } : {}) };
+	}
+
+	/** Gives the batch's files their names (and removes a move's sources), then indexes them in one commit. */
+	async #finish(): Promise<void> {
+		const list = this.#cp.inflight ?? [];
+		const finished: { entry: Inflight; written?: File }[] = [];
+		let failure: unknown;
+		for (const entry of list) {
+			const step = this.#steps[entry.cursor];
+			if (entry.skip || !entry.to || !entry.partial || step.t !== 'file') {
+				finished.push({ entry });
+				continue;
+			}
+			try {
+				const dir = await this.#dirOf(step.to.location, parentPath(entry.to));
+				const name = baseName(entry.to);
+				// After a reload the handles are gone: the working file is found by its name.
+				const partial = this.#partials.get(entry.cursor) ?? (await childOf(dir, entry.partial));
+				let written: File;
+				if (partial) {
+					if (entry.replace) await removeChild(dir, name);
+					if (!(await moveHandle(partial, dir, name))) throw cannotRename(name);
+					written = await (partial as FileSystemFileHandle).getFile();
+				} else {
+					written = await (await dir.getFileHandle(name)).getFile();
+				}
+				this.#partials.delete(entry.cursor);
+				if (step.move) {
+					const fromDir = await this.#dirOf(step.from.location, parentPath(step.from.path));
+					await removeChild(fromDir, baseName(step.from.path));
+				}
+				finished.push({ entry, written });
+			} catch (e) {
+				failure = e;
+				break;
+			}
+		}
+		this.#lib.sql.tx(() => {
+			for (const { entry, written } of finished) {
+				const step = this.#steps[entry.cursor];
+				if (step.t === 'file' && written && entry.to) this.#indexFile(step, entry.to, written);
+				this.#advance(step, false);
+			}
+			const rest = list.slice(finished.length);
+			this.#cp.inflight = rest.length > 0 ? rest : undefined;
+			this.#batchBytes = 0;
+			this.ctx.checkpoint(this.#cp);
+		});
+		if (failure !== undefined) throw failure;
+	}
+
+	#indexFile(step: Extract<Step, { t: 'file' }>, path: string, written: File): void {
+		const toLoc = this.#locId(step.to.location);
+		const fromLoc = this.#locId(step.from.location);
+		let ok: boolean;
+		if (step.move) {
+			ok = indexMoved(
+				this.#lib,
+				{ locId: fromLoc, path: step.from.path },
+				{ locId: toLoc, path },
+				written.lastModified
+			);
+			this.#touched.add(step.from.location);
+		} else {
+			const source = rowAt(this.#lib, fromLoc, step.from.path);
+			const same = source && !source.is_dir && source.size === written.size;
+			ok = indexWritten(this.#lib, toLoc, path, {
+				isDir: false,
+				size: written.size,
+				mtime: written.lastModified,
+				casId: same ? source.cas_id : null,
+				fullHash: same ? source.full_hash : null
+			});
+		}
+		this.#indexed(step.to.location, ok);
+		if (step.top) this.#cp.done.push([step.from, { location: step.to.location, path }]);
+	}
+
+	/** A folder's handle for a batch of files (kept until a step that may move folders). */
+	#dirOf(location: LocationId, path: string): Promise<Dir> {
+		const key = `${location}\n${path}`;
+		let dir = this.#dirs.get(key);
+		if (!dir) {
+			dir = this.#root(location).then((root) => dirAt(root, path));
+			this.#dirs.set(key, dir);
+			dir.catch(() => this.#dirs.delete(key));
+		}
+		return dir;
 	}
 
 	async #mv(step: Extract<Step, { t: 'mv' }>): Promise<void> {
@@ -341,7 +456,7 @@ class FileRun {
 		if (!handle)
 			throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
 		const parent = await dirAt(await this.#root(to.location), parentPath(to.path));
-		const placed = await this.#place(step, parent, to, step.isDir, true);
+		const placed = await this.#place(step, parent, to, step.isDir, this.#cp.cursor, new Set(), true);
 		if (placed === 'skip') return this.#advance(step);
 		if (placed === 'merge') return this.#expandHere(step, to);
 		if (placed.name !== baseName(to.path)) this.#cp.remap.push([to.path, joinPath(parentPath(to.path), placed.name)]);
@@ -512,29 +627,33 @@ class FileRun {
 		dir: Dir,
 		to: FileRef,
 		isDir: boolean,
+		at = this.#cp.cursor,
+		claimed: ReadonlySet<string> = new Set(),
 		top = 'top' in step && step.top === true
 	): Promise<{ name: string; replace?: true } | 'skip' | 'merge'> {
 		const name = baseName(to.path);
-		if (this.#params.duplicate && top) return { name: await this.#free(dir, copyNames(name, isDir), to) };
+		const free = (names: Generator<string>) => this.#free(dir, names, to, claimed);
+		if (this.#params.duplicate && top) return { name: await free(copyNames(name, isDir)) };
 		const existing = await childOf(dir, name);
 		if (!existing) return { name };
 		const existingIsDir = existing.kind === 'directory';
 		// Inside a folder being merged, folders meet folders: nothing to ask.
 		if (!top && isDir && existingIsDir) return 'merge';
-		const answer = this.#takeAnswer(this.#cp.cursor);
+		const answer = this.#takeAnswer(at);
 		const choice = answer === 'replace' || answer === 'keep-both' ? answer : this.#params.policy;
 		if (choice === 'skip') {
 			this.#cp.skips.push(to.path);
 			return 'skip';
 		}
-		if (choice === 'keep-both') return { name: await this.#free(dir, numberedNames(name, isDir), to) };
+		if (choice === 'keep-both') return { name: await free(numberedNames(name, isDir)) };
 		if (choice === 'replace') return isDir && existingIsDir ? 'merge' : { name, replace: true };
 		throw new JobWaiting(await this.#conflict(step, existing, to, isDir));
 	}
 
-	async #free(dir: Dir, names: Generator<string>, to: FileRef): Promise<string> {
+	/** The first of `names` free in the folder (and not taken by a file of the same batch). */
+	async #free(dir: Dir, names: Generator<string>, to: FileRef, claimed: ReadonlySet<string>): Promise<string> {
 		for (const candidate of names) {
-			if (await childOf(dir, candidate)) continue;
+			if (claimed.has(joinPath(parentPath(to.path), candidate)) || (await childOf(dir, candidate))) continue;
 			if (candidate !== baseName(to.path)) this.#cp.remap.push([to.path, joinPath(parentPath(to.path), candidate)]);
 			return candidate;
 		}
@@ -592,19 +711,19 @@ class FileRun {
 	}
 
 	/** Past a step, done or skipped, with its files counted; saved in the step's transaction. */
-	#advance(step: Step): void {
+	#advance(step: Step, save = true): void {
 		const units = planTotals([step]);
 		this.#cp.files += units.files;
 		this.#cp.bytes += units.bytes;
 		this.#cp.cursor++;
-		this.ctx.checkpoint(this.#cp);
+		if (save) this.ctx.checkpoint(this.#cp);
 	}
 
 	#report(phase: string, force = false): void {
 		const now = Date.now();
 		if (!force && now - this.#lastReport < 100) return;
 		this.#lastReport = now;
-		const bytes = this.#cp.bytes + this.#inFile;
+		const bytes = this.#cp.bytes + this.#batchBytes + this.#inFile;
 		const progress: JobProgress = {
 			phase,
 			done: bytes,

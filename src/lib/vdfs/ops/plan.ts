@@ -61,8 +61,12 @@ export interface FileJobCheckpoint {
 	skips: string[];
 	/** The items done: where each came from and where it went (for undo). */
 	done: [FileRef, FileRef][];
-	/** A file written whole under a partial name, on its way to its own name. */
-	inflight?: { cursor: number; partial: string; to: string };
+	/**
+	 * A batch of files written whole under working names, on their way to their own names
+	 * (the steps from the cursor on, in order): a reload finishes them from here. `skip`: that
+	 * step is passed over; `replace`: what has its name is replaced.
+	 */
+	inflight?: { cursor: number; partial?: string; to?: string; replace?: true; skip?: true }[];
 	/** Locations whose index could not follow (a folder not indexed yet): rescanned after. */
 	rescan: string[];
 }

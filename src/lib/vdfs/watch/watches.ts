@@ -18,6 +18,10 @@ interface Watch {
 	/** A record was lost while the job ran: its walk cannot be trusted. */
 	lostDuringJob: boolean;
 	timer: ReturnType<typeof setTimeout> | null;
+	/** File operations running on the location: live updates wait for them (see hold). */
+	held: number;
+	/** Records were lost while held: the update after is a full walk. */
+	heldFull: boolean;
 }
 
 /** What an index job of a watched location is told. */
@@ -74,7 +78,9 @@ export class Watches {
 			dirty: new Set(),
 			taken: null,
 			lostDuringJob: false,
-			timer: null
+			timer: null,
+			held: 0,
+			heldFull: false
 		});
 	}
 
@@ -147,7 +153,34 @@ export class Watches {
 		this.#settle(id, watch, false);
 	}
 
+	/**
+	 * A file operation writes here: the changes it makes are its own (it indexes them as it
+	 * goes), so no live update runs meanwhile. One racing it could see a moved file gone before
+	 * the operation moved its row, and drop the entry's id with it. What changed is walked after.
+	 */
+	hold(id: LocationId): void {
+		const watch = this.#watches.get(id);
+		if (!watch) return;
+		watch.held++;
+		if (watch.timer) {
+			clearTimeout(watch.timer);
+			watch.timer = null;
+		}
+	}
+
+	release(id: LocationId): void {
+		const watch = this.#watches.get(id);
+		if (!watch || watch.held === 0) return;
+		watch.held--;
+		if (watch.held === 0 && (watch.dirty.size > 0 || watch.heldFull)) this.#settle(id, watch, watch.heldFull);
+		watch.heldFull = false;
+	}
+
 	#settle(id: LocationId, watch: Watch, full: boolean): void {
+		if (watch.held > 0) {
+			watch.heldFull ||= full;
+			return;
+		}
 		if (watch.timer) clearTimeout(watch.timer);
 		watch.timer = setTimeout(() => {
 			watch.timer = null;
