@@ -254,7 +254,8 @@ test('a 200 MiB copy cancelled midway leaves no file under its name and nothing 
 			window.orrery!.copyEntries({ items: [{ location: src, path: 'big.bin' }], to: { location: dst, path: '' } }),
 		{ src: ids['big-src'], dst: ids['big-dst'] }
 	);
-	await page.goto('/jobs');
+	// To the jobs page in the app (no reload): the status bar's link to the running job.
+	await page.getByTestId('jobs-indicator').click();
 	await expect
 		.poll(
 			async () => {

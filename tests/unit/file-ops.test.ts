@@ -121,7 +121,8 @@ describe('file operations', () => {
 	it('undoes a rename, a new folder and a move, newest first', async () => {
 		const { core, a, A } = await setup(TREE);
 		const notes = await entry(core, { location: A, path: 'notes.txt' });
-		const renamed = await core.renameEntry({ location: A, path: 'notes.txt' }, 'todo.txt');
+		const { to: renamed, job: none } = await core.renameEntry({ location: A, path: 'notes.txt' }, 'todo.txt');
+		expect(none).toBeNull();
 		expect(renamed.path).toBe('todo.txt');
 		expect(a.files()['todo.txt']).toBe('some notes');
 		expect((await entry(core, renamed))?.id).toBe(notes?.id);
@@ -146,6 +147,26 @@ describe('file operations', () => {
 		await core.undo();
 		expect(a.files()['notes.txt']).toBe('some notes');
 		expect((await entry(core, { location: A, path: 'notes.txt' }))?.id).toBe(notes?.id);
+		expect(await core.lastUndo()).toBeNull();
+	});
+
+	it('renames a folder by moving its files (no folder move in Chromium), keeping ids; undo renames it back', async () => {
+		const { core, a, A } = await setup(TREE);
+		const folder = await entry(core, { location: A, path: 'photos' });
+		const one = await entry(core, { location: A, path: 'photos/one.jpg' });
+		const { to, job } = await core.renameEntry({ location: A, path: 'photos' }, 'pictures');
+		expect(to.path).toBe('pictures');
+		expect(job).not.toBeNull();
+		expect((await finished(core, job!)).state).toBe('done');
+		expect(a.at('photos')).toBeUndefined();
+		expect(a.files()['pictures/deep/three.txt']).toBe('three');
+		expect((await entry(core, { location: A, path: 'pictures' }))?.id).toBe(folder?.id);
+		expect((await entry(core, { location: A, path: 'pictures/one.jpg' }))?.id).toBe(one?.id);
+		expect((await core.lastUndo())?.label).toBe('Undo rename');
+		const undo = await core.undo();
+		await finished(core, undo.job!);
+		expect(a.files()['photos/deep/three.txt']).toBe('three');
+		expect(a.at('pictures')).toBeUndefined();
 		expect(await core.lastUndo()).toBeNull();
 	});
 

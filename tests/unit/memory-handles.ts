@@ -3,7 +3,7 @@
  * writes through them (file operations). They follow what Chromium's origin private file system
  * does where the code depends on it: DOMException names (NotFoundError, TypeMismatchError,
  * InvalidModificationError, QuotaExceededError), createWritable() writing to a swap that only
- * close() commits, move() replacing a file of the same name, and removeEntry() refusing a folder
+ * close() commits, move() on files only, replacing a file of the same name, and removeEntry() refusing a folder
  * with children unless recursive. The browser suites run the same operations on real OPFS.
  */
 
@@ -34,12 +34,6 @@ abstract class MemoryHandle {
 	isSameEntry(other: FileSystemHandle): Promise<boolean> {
 		return Promise.resolve((other as unknown) === this);
 	}
-	/** move(name) or move(parent, name?), as Chromium's FileSystemHandle.move(). */
-	async move(a: MemoryDirHandle | string, b?: string): Promise<void> {
-		await this.faults.onMove?.(this.name);
-		return this.moveNow(a, b);
-	}
-
 	moveNow(a: MemoryDirHandle | string, b?: string): Promise<void> {
 		const parent = typeof a === 'string' ? this.parent! : a;
 		const name = typeof a === 'string' ? a : (b ?? this.name);
@@ -65,6 +59,15 @@ abstract class MemoryHandle {
 
 export class MemoryFileHandle extends MemoryHandle {
 	readonly kind = 'file' as const;
+
+	/**
+	 * move(name) or move(parent, name?), as Chromium's FileSystemFileHandle.move(). Folders have
+	 * no move() in Chromium (measured in pages and workers), so MemoryDirHandle has none either.
+	 */
+	async move(a: MemoryDirHandle | string, b?: string): Promise<void> {
+		await this.faults.onMove?.(this.name);
+		return this.moveNow(a, b);
+	}
 	data: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 	mtime = Date.now();
 

@@ -672,8 +672,11 @@ export interface CoreApi {
 	openLocation(id: LocationId): Promise<JobId | null>;
 	/** A new, empty folder (undoable). Returns its name. An existing name is `AlreadyExists`. */
 	createFolder(location: LocationId, dirPath: string, name: string): Promise<string>;
-	/** Renames a file or folder in place (undoable); its entry keeps its id, tags and notes. */
-	renameEntry(ref: FileRef, name: string): Promise<FileRef>;
+	/**
+	 * Renames a file or folder in place (undoable); its entry keeps its id, tags and notes. A
+	 * folder may be renamed by a move job (`job`): Chromium cannot rename folders in one call.
+	 */
+	renameEntry(ref: FileRef, name: string): Promise<{ to: FileRef; job: JobId | null }>;
 	/**
 	 * Copies files and folders into a folder, as a job: streamed, each file written under a
 	 * working name and renamed when whole, content ids kept. Taken names are asked about

@@ -688,7 +688,7 @@ export class Core implements CoreApi {
 
 	// ---- file operations (ops/): quick ones in the call, the rest as jobs
 
-	renameEntry(ref: FileRef, name: string): Promise<FileRef> {
+	renameEntry(ref: FileRef, name: string): Promise<{ to: FileRef; job: JobId | null }> {
 		return this.#write(() => this.#call(() => this.#files.rename(ref, name)));
 	}
 

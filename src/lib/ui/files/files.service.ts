@@ -60,8 +60,10 @@ export async function duplicate(items: FileRef[]): Promise<void> {
 
 export async function rename(ref: FileRef, name: string): Promise<FileRef | null> {
 	try {
-		const to = await coreStore.api.renameEntry(ref, name);
-		await offerUndo(`Renamed to “${name.trim()}”.`);
+		const { to, job } = await coreStore.api.renameEntry(ref, name);
+		// A folder is renamed by a job (its files moved one by one): Undo comes when it is done.
+		if (job) toasts.show('info', `Renaming to “${name.trim()}”…`);
+		else await offerUndo(`Renamed to “${name.trim()}”.`);
 		return to;
 	} catch (e) {
 		toasts.error(e, 'Renaming');

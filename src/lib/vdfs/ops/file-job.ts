@@ -6,7 +6,7 @@ import * as jobs from '../jobs/jobs';
 import { JobWaiting, rateAndEta, type JobContext, type JobHandler } from '../jobs/runner';
 import type { OpenLibrary } from '../library/library';
 import { locationRowId } from '../locations/locations';
-import { childOf, dirAt, handleAt, moveHandle, removeChild, writeError, writePartial } from './handles';
+import { childOf, dirAt, handleAt, moveHandle, moveTree, removeChild, writeError, writePartial } from './handles';
 import {
 	baseName,
 	indexMoved,
@@ -452,20 +452,36 @@ class FileRun {
 		const to = this.#resolve(step.to);
 		if (!to) return this.#advance(step);
 		this.#current = step.from.path;
-		const handle = await handleAt(await this.#root(step.from.location), step.from.path);
-		if (!handle)
-			throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
+		const root = await this.#root(step.from.location);
+		const handle = await handleAt(root, step.from.path);
 		const parent = await dirAt(await this.#root(to.location), parentPath(to.path));
-		const placed = await this.#place(step, parent, to, step.isDir, this.#cp.cursor, new Set(), true);
-		if (placed === 'skip') return this.#advance(step);
-		if (placed === 'merge') return this.#expandHere(step, to);
-		if (placed.name !== baseName(to.path)) this.#cp.remap.push([to.path, joinPath(parentPath(to.path), placed.name)]);
-		const final = { location: to.location, path: joinPath(parentPath(to.path), placed.name) };
-		if (placed.replace) {
-			await removeChild(parent, placed.name);
-			this.#lib.sql.tx(() => unindex(this.#lib, this.#locId(to.location), final.path));
+		const resumed = this.#cp.moving?.cursor === this.#cp.cursor ? this.#cp.moving : undefined;
+		let final: FileRef;
+		if (resumed) {
+			final = { location: to.location, path: resumed.to };
+		} else {
+			if (!handle)
+				throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
+			const placed = await this.#place(step, parent, to, step.isDir, this.#cp.cursor, new Set(), true);
+			if (placed === 'skip') return this.#advance(step);
+			if (placed === 'merge') return this.#expandHere(step, to);
+			if (placed.name !== baseName(to.path)) this.#cp.remap.push([to.path, joinPath(parentPath(to.path), placed.name)]);
+			final = { location: to.location, path: joinPath(parentPath(to.path), placed.name) };
+			if (placed.replace) {
+				await removeChild(parent, placed.name);
+				this.#lib.sql.tx(() => unindex(this.#lib, this.#locId(to.location), final.path));
+			}
+			this.#cp.moving = { cursor: this.#cp.cursor, to: final.path };
+			this.ctx.checkpoint(this.#cp);
 		}
-		if (!(await moveHandle(handle, parent, placed.name))) return this.#expandHere(step, final);
+		if (handle) {
+			const from = await dirAt(root, parentPath(step.from.path));
+			const moved = await moveTree(handle, from, parent, baseName(final.path), this.ctx.signal);
+			if (!moved) {
+				this.#cp.moving = undefined;
+				return this.#expandHere(step, final);
+			}
+		}
 		this.#lib.sql.tx(() => {
 			const ok = indexMoved(
 				this.#lib,
@@ -475,6 +491,7 @@ class FileRun {
 			this.#touched.add(step.from.location);
 			this.#indexed(to.location, ok);
 			this.#cp.done.push([step.from, final]);
+			this.#cp.moving = undefined;
 			this.#advance(step);
 		});
 	}
@@ -527,12 +544,13 @@ class FileRun {
 		const root = await this.#root(step.from.location);
 		const name = baseName(step.from.path);
 		const bin = await dirAt(root, `${TRASH_FOLDER}/${step.id}`, true);
-		// Already there: a reload came between the move and its record.
-		if (!(await childOf(bin, name))) {
-			const handle = await handleAt(root, step.from.path);
-			if (!handle)
-				throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
-			if (!(await moveHandle(handle, bin, name))) {
+		const handle = await handleAt(root, step.from.path);
+		// Gone from its place and already in the bin: a reload came between the move and its record.
+		if (!handle && !(await childOf(bin, name)))
+			throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
+		if (handle) {
+			const from = await dirAt(root, parentPath(step.from.path));
+			if (!(await moveTree(handle, from, bin, name, this.ctx.signal))) {
 				throw new VdfsError(
 					'NotWritable',
 					`“${name}” cannot be moved into Orrery’s trash on this disk. Delete it permanently instead.`,
@@ -570,20 +588,26 @@ class FileRun {
 		const trashRoot = await dirAt(root, TRASH_FOLDER);
 		const bin = await dirAt(trashRoot, step.id);
 		const handle = await childOf(bin, record.name);
-		if (!handle) {
-			throw new VdfsError('NotFound', `“${record.name}” is no longer in the trash folder; it cannot be restored.`, {
-				path: record.path
-			});
-		}
 		const parent = await dirAt(root, parentPath(record.path), true);
-		let name = record.name;
-		for (const candidate of numberedNames(record.name, record.is_dir === 1)) {
-			if (!(await childOf(parent, candidate))) {
-				name = candidate;
-				break;
+		// A restore a reload interrupted goes on into the name it chose.
+		const resumed = this.#cp.moving?.cursor === this.#cp.cursor ? this.#cp.moving : undefined;
+		let name = resumed ? baseName(resumed.to) : record.name;
+		if (!resumed) {
+			if (!handle) {
+				throw new VdfsError('NotFound', `“${record.name}” is no longer in the trash folder; it cannot be restored.`, {
+					path: record.path
+				});
 			}
+			for (const candidate of numberedNames(record.name, record.is_dir === 1)) {
+				if (!(await childOf(parent, candidate))) {
+					name = candidate;
+					break;
+				}
+			}
+			this.#cp.moving = { cursor: this.#cp.cursor, to: joinPath(parentPath(record.path), name) };
+			this.ctx.checkpoint(this.#cp);
 		}
-		if (!(await moveHandle(handle, parent, name))) throw cannotRename(name);
+		if (handle && !(await moveTree(handle, bin, parent, name, this.ctx.signal))) throw cannotRename(name);
 		await removeChild(trashRoot, step.id);
 		const final = joinPath(parentPath(record.path), name);
 		this.#lib.sql.tx(() => {
@@ -591,6 +615,7 @@ class FileRun {
 			const n = indexRestored(this.#lib, record.location_id, final, rows);
 			if (n < rows.length || rows.length === 0) this.#rescan.add(record.location_uuid);
 			removeTrash(this.#lib, step.id);
+			this.#cp.moving = undefined;
 			this.#touched.add(record.location_uuid);
 			this.#cp.done.push([
 				{ location: record.location_uuid, path: trashPath(step.id, record.name) },
@@ -744,7 +769,8 @@ class FileRun {
 		if (isUndo || this.#cp.done.length === 0) return;
 		const n = this.#cp.done.length;
 		if (op === 'move') {
-			recordUndo(this.#lib, `Undo move of ${plural(n, 'item')}`, { kind: 'move', moved: this.#cp.done });
+			const label = this.#params.undoLabel ?? `Undo move of ${plural(n, 'item')}`;
+			recordUndo(this.#lib, label, { kind: 'move', moved: this.#cp.done });
 		} else if (op === 'trash') {
 			const ids = this.#steps.flatMap((s) => (s.t === 'trash' ? [s.id] : []));
 			const kept = ids.filter((id) => trashRecord(this.#lib, id));

@@ -108,15 +108,19 @@ export class FileOps {
 		this.runner.resume(id);
 	}
 
-	/** Renames a file or folder in place; the index row keeps its id (and tags, notes). */
-	async rename(ref: FileRef, newName: string): Promise<FileRef> {
+	/**
+	 * Renames a file or folder in place; the index row keeps its id (and tags, notes). A folder
+	 * the platform cannot rename in one call (Chromium has no move() for folders) is renamed by
+	 * a move job, its files moved one by one: `job` is that job.
+	 */
+	async rename(ref: FileRef, newName: string): Promise<{ to: FileRef; job: JobId | null }> {
 		const name = checkName(newName);
 		if (ref.path === '') throw new VdfsError('InvalidInput', 'A location is renamed in its settings, not here.');
 		const root = await this.access.writable(ref.location);
 		const handle = await handleAt(root, ref.path);
 		if (!handle) throw new VdfsError('NotFound', `“${ref.path}” is gone (moved or deleted).`, { path: ref.path });
 		const to: FileRef = { location: ref.location, path: joinPath(parentPath(ref.path), name) };
-		if (name === baseName(ref.path)) return to;
+		if (name === baseName(ref.path)) return { to, job: null };
 		const parent = await dirAt(root, parentPath(ref.path));
 		const existing = await childOf(parent, name);
 		// A change of case on a disk that ignores case finds the file itself: that is no conflict.
@@ -124,7 +128,17 @@ export class FileOps {
 			throw new VdfsError('AlreadyExists', `“${name}” already exists in this folder.`, { path: to.path });
 		}
 		if (!(await moveHandle(handle, parent, name))) {
-			throw new VdfsError('NotWritable', `“${baseName(ref.path)}” cannot be renamed on this disk.`, { path: ref.path });
+			if (handle.kind !== 'directory') {
+				throw new VdfsError('NotWritable', `“${baseName(ref.path)}” cannot be renamed on this disk.`, {
+					path: ref.path
+				});
+			}
+			const job = this.#create(
+				'move',
+				{ op: 'move', pairs: [{ from: ref, to }], policy: 'ask', errorPolicy: 'ask', undoLabel: 'Undo rename' },
+				ref.location
+			);
+			return { to, job };
 		}
 		const lib = this.library();
 		lib.sql.tx(() => {
@@ -134,7 +148,7 @@ export class FileOps {
 			recordUndo(lib, 'Undo rename', { kind: 'rename', from: ref, to });
 		});
 		this.emit({ topic: 'entry', library: lib.id });
-		return to;
+		return { to, job: null };
 	}
 
 	/** A new, empty folder; an existing name is an error, not a merge. */
@@ -190,7 +204,14 @@ export class FileOps {
 	async #renameBack(ref: FileRef, name: string): Promise<void> {
 		const lib = this.library();
 		const before = lastUndo(lib)?.id;
-		await this.rename(ref, name);
+		const { job } = await this.rename(ref, name);
+		if (job) {
+			// A folder renamed back runs as a move job: that job is the undo, and records none.
+			const lib = this.library();
+			const row = jobs.jobRow(lib, job);
+			if (row) jobs.setParams(lib, job, { ...(JSON.parse(row.params) as FileJobParams), isUndo: true });
+			return;
+		}
 		// The rename back is not itself undoable.
 		const after = lastUndo(lib);
 		if (after && after.id !== before) dropUndo(lib, after.id);

@@ -121,6 +121,38 @@ export async function moveHandle(handle: FileSystemHandle, parent: Dir, name: st
 	}
 }
 
+/**
+ * Moves a file, or a folder with everything in it, into `parent` as `name`. Chromium moves files
+ * (within one origin private file system, or one picked folder) but has no move() for folders
+ * (measured here: directory handles have none, in pages and workers): a folder is made at the
+ * target, its children moved into it one by one, and the emptied source removed; no bytes are
+ * copied. A folder already at the target is merged into (a move resumed after a reload). False
+ * where a file cannot be moved: what moved so far stays moved, and the caller copies the rest.
+ */
+export async function moveTree(
+	handle: FileSystemHandle,
+	from: Dir,
+	parent: Dir,
+	name: string,
+	signal?: AbortSignal
+): Promise<boolean> {
+	if (handle.kind === 'file') return moveHandle(handle, parent, name);
+	if (await moveHandle(handle, parent, name)) return true;
+	let target: Dir;
+	try {
+		target = await parent.getDirectoryHandle(name, { create: true });
+	} catch (e) {
+		throw writeError(e, name);
+	}
+	const source = handle as Dir;
+	for (const child of await children(source)) {
+		signal?.throwIfAborted();
+		if (!(await moveTree(child, source, target, child.name, signal))) return false;
+	}
+	await removeChild(from, handle.name);
+	return true;
+}
+
 /** Removes a child (a folder with everything in it). A child already gone is not an error. */
 export async function removeChild(dir: Dir, name: string): Promise<void> {
 	try {

@@ -47,6 +47,8 @@ export interface FileJobParams {
 	answers?: Record<number, JobAnswer['choice']>;
 	/** This operation is an undo: it is not itself recorded for undo. */
 	isUndo?: boolean;
+	/** How Undo names it (a folder renamed runs as a move). @default 'Undo move of N items' */
+	undoLabel?: string;
 	steps?: Step[];
 }
 
@@ -67,6 +69,8 @@ export interface FileJobCheckpoint {
 	 * step is passed over; `replace`: what has its name is replaced.
 	 */
 	inflight?: { cursor: number; partial?: string; to?: string; replace?: true; skip?: true }[];
+	/** A folder being moved file by file (or restored) to `to`: a reload goes on into the same place. */
+	moving?: { cursor: number; to: string };
 	/** Locations whose index could not follow (a folder not indexed yet): rescanned after. */
 	rescan: string[];
 }
