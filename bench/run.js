@@ -5,7 +5,8 @@ const BENCHES = {
 	identify: () => import('./identify.js'),
 	explorer: () => import('./explorer.js'),
 	search: () => import('./search.js'),
-	p2p: () => import('./p2p.js')
+	p2p: () => import('./p2p.js'),
+	copy: () => import('./copy.js')
 };
 
 const args = process.argv.slice(2);
