@@ -275,7 +275,9 @@ test('a 200 MiB copy cancelled midway leaves no file under its name and nothing 
 	noErrors();
 });
 
-test('a taken name asks: replace, keep both and skip each do what they say', async ({ page }) => {
+test('a taken name asks: replace, keep both and skip each do what they say; a file dragged onto a sidebar location moves there', async ({
+	page
+}) => {
 	const noErrors = watchPageErrors(page);
 	await pickerSequence(page, ['cf-src', 'cf-dst']);
 	await openApp(page);
@@ -324,5 +326,15 @@ test('a taken name asks: replace, keep both and skip each do what they say', asy
 		'c.txt': 'old c.txt'
 	});
 	await expect(entry(page, 'b (2).txt')).toBeVisible();
+
+	// Dragged onto a location in the sidebar: moved to its top folder.
+	await entry(page, 'b (2).txt').dragTo(page.locator('[data-testid=sidebar-location][data-name="cf-src"]'));
+	await expect(entry(page, 'b (2).txt')).toHaveCount(0, { timeout: 30_000 });
+	await settled(page);
+	const src = await page.evaluate(
+		async (id) => (await window.orrery!.listChildren(id, '')).map((r) => r.name),
+		ids['cf-src']
+	);
+	expect(src.sort()).toEqual(['a.txt', 'b (2).txt', 'b.txt', 'c.txt']);
 	noErrors();
 });

@@ -64,6 +64,9 @@ export interface ItemActions {
 	onmenu: (index: number, x: number, y: number, touch: boolean) => void;
 	/** A mouse drag of the item (onto a sidebar tag); without it items are not draggable. */
 	ondrag?: (index: number, event: DragEvent) => void;
+	/** Something dragged over the item: true when it may be dropped there (a folder). */
+	ondragover?: (index: number, event: DragEvent) => boolean;
+	ondrop?: (index: number, event: DragEvent) => void;
 }
 
 /**
@@ -77,6 +80,10 @@ export function itemEvents(actions: () => ItemActions) {
 	return (index: number) => ({
 		draggable: actions().ondrag ? ('true' as const) : undefined,
 		ondragstart: (e: DragEvent) => actions().ondrag?.(index, e),
+		ondragover: (e: DragEvent) => {
+			if (actions().ondragover?.(index, e)) e.preventDefault();
+		},
+		ondrop: (e: DragEvent) => actions().ondrop?.(index, e),
 		onclick: (e: MouseEvent) => {
 			if (!press.swallowClick()) actions().onpick(index, e);
 		},
