@@ -1,4 +1,4 @@
-import type { FileRef, JobAnswer, JobId, LocationId, TrashId } from '$lib/vdfs/api';
+import { toVdfsError, type FileRef, type JobAnswer, type JobId, type LocationId, type TrashId } from '$lib/vdfs/api';
 import { coreStore } from '../app/core.svelte';
 import { toasts } from '../app/toasts.svelte';
 import { fileClipboard } from './files.svelte';
@@ -58,6 +58,35 @@ export async function duplicate(items: FileRef[]): Promise<void> {
 	}
 }
 
+/** Asks the browser (on the user's click) to let Orrery change files in a picked folder. */
+async function requestWrite(location: LocationId): Promise<boolean> {
+	const handle = await coreStore.api.locationHandle(location);
+	const request = (
+		handle as unknown as { requestPermission?: (d: { mode: string }) => Promise<PermissionState> } | null
+	)?.requestPermission;
+	return (request ? await request.call(handle, { mode: 'readwrite' }) : 'denied') === 'granted';
+}
+
+/**
+ * A failure, said; where it is a picked folder Orrery may only read so far, with an "Allow
+ * changes" button that asks the browser and then tries again.
+ */
+function failed(e: unknown, doing: string, location: LocationId, retry: () => Promise<unknown>): void {
+	const err = toVdfsError(e);
+	if (err.code === 'PermissionLost' && err.detail?.access === 'readwrite') {
+		toasts.show('error', err.message, {
+			label: 'Allow changes',
+			run: () =>
+				void requestWrite(location).then(
+					(granted) => (granted ? retry() : toasts.show('error', 'Permission to change files there was not granted.')),
+					(x: unknown) => toasts.error(x, 'Allowing changes')
+				)
+		});
+		return;
+	}
+	toasts.error(e, doing);
+}
+
 export async function rename(ref: FileRef, name: string): Promise<FileRef | null> {
 	try {
 		const { to, job } = await coreStore.api.renameEntry(ref, name);
@@ -66,7 +95,7 @@ export async function rename(ref: FileRef, name: string): Promise<FileRef | null
 		else await offerUndo(`Renamed to “${name.trim()}”.`);
 		return to;
 	} catch (e) {
-		toasts.error(e, 'Renaming');
+		failed(e, 'Renaming', ref.location, () => rename(ref, name));
 		return null;
 	}
 }
@@ -77,7 +106,7 @@ export async function createFolder(location: LocationId, dirPath: string, name: 
 		await offerUndo(`Folder “${made}” created.`);
 		return made;
 	} catch (e) {
-		toasts.error(e, `Creating the folder “${name}”`);
+		failed(e, `Creating the folder “${name}”`, location, () => createFolder(location, dirPath, name));
 		return null;
 	}
 }
@@ -138,15 +167,10 @@ export async function answer(job: JobId, reply: JobAnswer): Promise<void> {
 	}
 }
 
-/** Asks the browser (on the user's click) to let Orrery change files in a picked folder, then retries. */
+/** Lets a job waiting on write permission go on, once the browser grants it (on the user's click). */
 export async function allowChanges(job: JobId, location: LocationId): Promise<void> {
 	try {
-		const handle = await coreStore.api.locationHandle(location);
-		const request = (
-			handle as unknown as { requestPermission?: (d: { mode: string }) => Promise<PermissionState> } | null
-		)?.requestPermission;
-		const state = request ? await request.call(handle, { mode: 'readwrite' }) : 'denied';
-		if (state === 'granted') await coreStore.api.answerJob(job, { choice: 'retry' });
+		if (await requestWrite(location)) await coreStore.api.answerJob(job, { choice: 'retry' });
 		else toasts.show('error', 'Permission to change files there was not granted; the job waits.');
 	} catch (e) {
 		toasts.error(e, 'Allowing changes');
