@@ -7,6 +7,7 @@ import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import type { IceServer } from '$lib/vdfs/api';
+import { guardInitChannel } from './init-channel';
 
 export type OrreryNode = Libp2p<{ identify: ReturnType<ReturnType<typeof identify>> }>;
 
@@ -16,6 +17,9 @@ export type OrreryNode = Libp2p<{ identify: ReturnType<ReturnType<typeof identif
  * It runs on the main thread because RTCPeerConnection does not exist in workers.
  */
 export async function createNode(options: { privateKey: PrivateKey; iceServers: IceServer[] }): Promise<OrreryNode> {
+	// Without it, a dial to a device loses a race on fast links about half the time after a
+	// reload and waits 6 s (init-channel.ts).
+	guardInitChannel();
 	return createLibp2p({
 		privateKey: options.privateKey,
 		addresses: {
