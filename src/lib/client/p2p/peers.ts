@@ -33,8 +33,6 @@ const PING_TIMEOUT_MS = 4000;
 const REFUSED_KEPT = 20;
 /** A WebRTC dial through the relay gives up after this (ICE across real networks takes seconds). */
 const DIAL_TIMEOUT_MS = 8000;
-/** A dial not done by then gets a second one beside it (see #hedgedDial). */
-const HEDGE_MS = 1200;
 /** A device that refused us (another library open there) is left alone this long. */
 const REFUSED_BACKOFF_MS = 60_000;
 /** How long a relay may take to give a reservation after answering (libp2p's own limit is 5 s). */
@@ -324,7 +322,7 @@ export class PeerService {
 		const attempt = (async () => {
 			for (const target of targets) {
 				try {
-					await this.#hedgedDial(target);
+					await this.#dialDirect(target);
 					return;
 				} catch (e) {
 					// Next address, then the backoff below.
@@ -351,27 +349,12 @@ export class PeerService {
 	}
 
 	/**
-	 * A WebRTC dial through the relay, with a second one started beside it if the first has not
-	 * finished after HEDGE_MS: on loopback a dial takes ~0.3 s, but now and then its signalling
-	 * stalls until the timeout (bench p2p: 1 reconnect in 3 took 7 s), and a fresh attempt at
-	 * that moment goes through. force: libp2p would otherwise hand back the relayed connection.
+	 * A WebRTC dial through the relay. force: libp2p would otherwise hand back the relayed
+	 * connection. One dial per device at a time: libp2p joins a second dial to the same peer to
+	 * the one in progress (its dial queue matches on the peer id, force or not).
 	 */
-	async #hedgedDial(target: Multiaddr): Promise<void> {
-		const dial = () => this.node.dial(target, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS), force: true });
-		const attempts = [dial()];
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), HEDGE_MS)));
-		const first = attempts[0].then(
-			() => 'done' as const,
-			() => 'done' as const
-		);
-		if ((await Promise.race([first, slow])) === 'slow') attempts.push(dial());
-		clearTimeout(timer);
-		try {
-			await Promise.any(attempts);
-		} catch (e) {
-			throw e instanceof AggregateError ? e.errors[0] : e;
-		}
+	async #dialDirect(target: Multiaddr): Promise<void> {
+		await this.node.dial(target, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS), force: true });
 	}
 
 	#webrtcTargets(peer: string): Multiaddr[] {
