@@ -15,10 +15,10 @@ class FakeChannel extends EventTarget {
 	get readyState(): RTCDataChannelState {
 		return this.#state;
 	}
-	/** The network moved the channel on (SCTP up, or the other side closed it). */
-	become(state: 'open' | 'closed'): void {
+	/** The network moved the channel on: SCTP up, or the other side closing it (no event yet), or closed. */
+	become(state: 'open' | 'closing' | 'closed'): void {
 		this.#state = state;
-		this.dispatchEvent(new Event(state === 'open' ? 'open' : 'close'));
+		if (state !== 'closing') this.dispatchEvent(new Event(state === 'open' ? 'open' : 'close'));
 	}
 	close(): void {
 		if (this.#state === 'closed' || this.#state === 'closing') return;
@@ -60,6 +60,17 @@ test('the dialer finishes when the other side closed init before `connected` arr
 	channel.become('closed');
 	await expect(dialerFinishes(channel)).resolves.toBeUndefined();
 	expect(channel.readyState).toBe('closed');
+});
+
+test('the dialer finishes when it looks while the other side is still closing init', async () => {
+	const channel = initChannel();
+	channel.become('open');
+	channel.become('closing');
+	expect(channel.readyState).toBe('open');
+	const done = dialerFinishes(channel);
+	setTimeout(() => channel.become('closed'), 5);
+	await expect(done).resolves.toBeUndefined();
+	expect(channel.closes).toBe(1);
 });
 
 test('in the usual order the channel is closed for real, with one close event', async () => {

@@ -14,10 +14,11 @@ const guarded = new WeakSet<object>();
  * dialer then finds `init` already `closed` and waits for an `open` that never comes, until the
  * dial's 6 s address timeout; the answerer, whose side of the connection was up, drops it when
  * its pings go unanswered. bench p2p: every one of the 4 stalls in 8 dials had `init` open and
- * closed by the other side before `connected`; none of the fast dials did.
+ * then closed (or closing) by the other side when the dialer looked; none of the fast dials did.
  *
- * An `init` channel that was open and was closed by the other side has done its job (the
- * connection is up), so it reads `open` until the dialer closes it, and that close fires `close`.
+ * An `init` channel that was open and is being closed by the other side has done its job (the
+ * connection is up), so it reads `open` until the dialer closes it, and the dialer then gets its
+ * `close` event.
  * Only channels labelled `init` are touched; Orrery opens none of its own.
  */
 export function guardInitChannel(): void {
@@ -32,27 +33,29 @@ export function guardInitChannel(): void {
 	};
 }
 
-/** See guardInitChannel: `channel` reads `open` from its remote close until it is closed here. */
+/**
+ * See guardInitChannel: once `channel` has opened, a close begun by the other side (`closing`,
+ * then `closed`) reads `open` until the channel is closed here.
+ */
 export function holdOpenUntilClosedHere(channel: RTCDataChannel): void {
 	const realState = () =>
 		Reflect.get(Object.getPrototypeOf(channel) as object, 'readyState', channel) as RTCDataChannelState;
 	const realClose = channel.close.bind(channel);
 	let opened = false;
 	let closedHere = false;
-	let closedThere = false;
+	// A channel that never opened keeps its state: that dial failed for real.
+	const closedThere = () => opened && !closedHere && realState() !== 'open';
 	channel.addEventListener('open', () => (opened = true));
-	channel.addEventListener('close', () => {
-		// A channel that never opened stays closed: that dial failed for real.
-		if (opened && !closedHere) closedThere = true;
-	});
 	Object.defineProperty(channel, 'readyState', {
 		configurable: true,
-		get: () => (closedThere && !closedHere ? 'open' : realState())
+		get: () => (closedThere() ? 'open' : realState())
 	});
 	channel.close = () => {
+		const there = closedThere();
 		closedHere = true;
-		if (!closedThere) return realClose();
-		// The dialer waits for `close` right after calling close(): fire it once it listens.
-		setTimeout(() => channel.dispatchEvent(new Event('close')), 0);
+		if (!there) return realClose();
+		// The dialer waits for `close` right after calling close(). While `closing` it is still to
+		// come; once `closed` it has fired already, so it fires again when the dialer listens.
+		if (realState() === 'closed') setTimeout(() => channel.dispatchEvent(new Event('close')), 0);
 	};
 }
