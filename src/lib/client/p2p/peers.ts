@@ -38,6 +38,12 @@ const REFUSED_BACKOFF_MS = 60_000;
 /** How long a relay may take to give a reservation after answering (libp2p's own limit is 5 s). */
 const RESERVATION_WAIT_MS = 6000;
 
+/** A device's ping stream: the connection it is opened on, and the stream once it is. */
+interface PingStream {
+	connection: string;
+	ready: Promise<{ stream: FramedStream; busy: Promise<unknown> }>;
+}
+
 /**
  * The peer side of the leader tab: one libp2p node, a reservation kept on the relay, links to
  * every paired device of the open library (direct WebRTC where possible), and the Orrery
@@ -56,7 +62,7 @@ export class PeerService {
 	#backoff = new Map<string, number>();
 	#missed = new Map<string, number>();
 	/** One ping stream per device, on the connection it was opened on (shared by callers). */
-	#pingStreams = new Map<string, Promise<{ connection: string; stream: FramedStream; busy: Promise<unknown> }>>();
+	#pingStreams = new Map<string, PingStream>();
 	/** Devices that refused us lately (another library open there): not dialled again until then. */
 	#refusedUntil = new Map<string, number>();
 	/** Peer ids of the relays we dialled (their addresses may differ from the configured ones). */
@@ -234,14 +240,14 @@ export class PeerService {
 			return;
 		}
 		const peer = connection.remotePeer.toString();
-		void this.#pingStreams.get(peer)?.then(
-			(entry) => {
-				if (entry.connection !== connection.id) return;
-				this.#pingStreams.delete(peer);
-				entry.stream.abort(new Error('connection closed'));
-			},
-			() => {}
-		);
+		const ping = this.#pingStreams.get(peer);
+		if (ping?.connection === connection.id) {
+			this.#pingStreams.delete(peer);
+			void ping.ready.then(
+				(open) => open.stream.abort(new Error('connection closed')),
+				() => {}
+			);
+		}
 		this.#refreshLink(peer);
 		if (this.#devices.has(peer) && !this.#best(peer)) this.#connectDevice(peer);
 	}
@@ -280,11 +286,26 @@ export class PeerService {
 		);
 	}
 
-	/** The best open connection to a peer: direct first. */
+	/**
+	 * The best open connection to a peer: direct first, the newest first. A device that reloads
+	 * leaves its old WebRTC connection here open until ICE consent fails or a ping goes
+	 * unanswered (bench p2p: 6–13 s, longer than the reconnect), while its new one is the last
+	 * to open; libp2p's own pick (dialProtocol) tends to be the oldest.
+	 */
 	#best(peer: string): Connection | null {
 		if (!this.#node) return null;
-		const open = this.#node.getConnections(peerIdFromString(peer)).filter((c) => c.status === 'open');
+		const open = this.#node
+			.getConnections(peerIdFromString(peer))
+			.filter((c) => c.status === 'open')
+			.reverse();
 		return open.find((c) => linkKind(c) === 'direct') ?? open[0] ?? null;
+	}
+
+	/** A stream to a device on its best connection (see #best). */
+	async #open(peer: string, protocol: string): Promise<Stream> {
+		const best = this.#best(peer);
+		if (!best) throw new VdfsError('PeerUnreachable', 'That device is not connected.');
+		return best.newStream(protocol, { runOnLimitedConnection: true });
 	}
 
 	#refreshLink(peer: string): void {
@@ -459,7 +480,7 @@ export class PeerService {
 
 	/** Tells a device our name and addresses, and learns its own. */
 	async #hello(peer: string): Promise<void> {
-		const s = framed(await this.node.dialProtocol(peerIdFromString(peer), DEVICE, { runOnLimitedConnection: true }));
+		const s = framed(await this.#open(peer, DEVICE));
 		try {
 			await s.send(await this.#helloMessage());
 			const reply = (await s.next({ timeoutMs: 10_000 }))?.message as
@@ -485,24 +506,29 @@ export class PeerService {
 	 * there is no link, NotAuthorized when the device refuses.
 	 */
 	async ping(peer: string, timeoutMs = PING_TIMEOUT_MS): Promise<number> {
-		let opening = this.#pingStreams.get(peer);
-		if (!opening) {
-			const best = this.#best(peer);
-			if (!best) throw new VdfsError('PeerUnreachable', 'That device is not connected.');
-			opening = best
-				.newStream(PING, { runOnLimitedConnection: true, signal: AbortSignal.timeout(timeoutMs) })
-				.then((stream) => ({
-					connection: best.id,
-					stream: framed(stream),
-					busy: Promise.resolve() as Promise<unknown>
-				}));
-			this.#pingStreams.set(peer, opening);
+		const best = this.#best(peer);
+		let ping = this.#pingStreams.get(peer);
+		if (ping && best && ping.connection !== best.id) {
+			// A newer connection came (the device reloaded): the stream moves to it.
+			this.#pingStreams.delete(peer);
+			void ping.ready.then((old) => old.busy.then(() => old.stream.close())).catch(() => {});
+			ping = undefined;
 		}
-		let entry: Awaited<typeof opening>;
+		if (!ping) {
+			if (!best) throw new VdfsError('PeerUnreachable', 'That device is not connected.');
+			ping = {
+				connection: best.id,
+				ready: best
+					.newStream(PING, { runOnLimitedConnection: true, signal: AbortSignal.timeout(timeoutMs) })
+					.then((stream) => ({ stream: framed(stream), busy: Promise.resolve() as Promise<unknown> }))
+			};
+			this.#pingStreams.set(peer, ping);
+		}
+		let entry: Awaited<PingStream['ready']>;
 		try {
-			entry = await opening;
+			entry = await ping.ready;
 		} catch (e) {
-			if (this.#pingStreams.get(peer) === opening) this.#pingStreams.delete(peer);
+			if (this.#pingStreams.get(peer) === ping) this.#pingStreams.delete(peer);
 			throw new VdfsError('PeerUnreachable', `That device did not answer (${toVdfsError(e).message}).`);
 		}
 		const s = entry.stream;
@@ -521,7 +547,7 @@ export class PeerService {
 		try {
 			return await run;
 		} catch (e) {
-			if (this.#pingStreams.get(peer) === opening) this.#pingStreams.delete(peer);
+			if (this.#pingStreams.get(peer) === ping) this.#pingStreams.delete(peer);
 			s.abort(e instanceof Error ? e : new Error(String(e)));
 			throw toVdfsError(e);
 		}
@@ -578,8 +604,8 @@ export class PeerService {
 	 * open to it, a frame that leaves at once, so it drops its end now instead of seconds later.
 	 */
 	goodbye(): void {
-		for (const opening of this.#pingStreams.values()) {
-			void opening.then((entry) => entry.stream.send({ type: 'bye' })).catch(() => {});
+		for (const ping of this.#pingStreams.values()) {
+			void ping.ready.then((open) => open.stream.send({ type: 'bye' })).catch(() => {});
 		}
 	}
 
@@ -592,9 +618,7 @@ export class PeerService {
 			await this.api.removeDevice(id as DeviceSummary['id']);
 			if (peer && this.#best(peer)) {
 				try {
-					const s = framed(
-						await this.node.dialProtocol(peerIdFromString(peer), DEVICE, { runOnLimitedConnection: true })
-					);
+					const s = framed(await this.#open(peer, DEVICE));
 					await s.send({ type: 'removed' });
 					await s.close();
 				} catch {
