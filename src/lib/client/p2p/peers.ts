@@ -324,13 +324,16 @@ export class PeerService {
 		this.#backoff.delete(peer);
 		this.#missed.delete(peer);
 		this.#refreshLink(peer);
-		if (connection.direction === 'outbound' || linkKind(connection) === 'direct') {
+		// A relayed link opened by our own WebRTC dial through it gets its hello on the direct link
+		// that follows: sent on the relay it would cross the relay during that dial's signalling.
+		const direct = linkKind(connection) === 'direct';
+		if (direct || (connection.direction === 'outbound' && !this.#dialing.has(peer))) {
 			void this.#hello(peer).catch(() => {});
 		}
 		// A relayed link is upgraded: WebRTC through the relay's signalling. Both devices may dial
 		// at once and end up with two WebRTC connections; the reconnect measured 0.3 s this way,
 		// against over 3 s when the larger peer id waited for the other to go first.
-		if (linkKind(connection) === 'relay') this.#connectDevice(peer);
+		if (!direct) this.#connectDevice(peer);
 	}
 
 	/** Dials a paired device directly (WebRTC through the relay's signalling), with backoff. */
