@@ -15,6 +15,8 @@ import { serveBuild } from '../scripts/serve.js';
 const RUNS = Number(process.env.ORRERY_BENCH_P2P_RUNS ?? 7);
 const PINGS = 500;
 const RELAY_PORT = 4401;
+/** Debug lines carry the bench's clock (ms, last five digits): A's and B's lines interleave in time. */
+const stamp = () => String(Date.now() % 100_000).padStart(5);
 
 function startRelay(keyFile) {
 	const child = spawn(
@@ -39,13 +41,42 @@ async function device(browser, url, name) {
 	const page = await context.newPage();
 	// ORRERY_BENCH_DEBUG=1: the pages' console (Orrery's dial failures and the like).
 	// ORRERY_BENCH_DEBUG=libp2p:*:error (say) also turns on those libp2p logs in the pages.
+	// ORRERY_BENCH_DEBUG_RTC=1 with it: each RTCPeerConnection's state changes and its `init`
+	// channel's events, which is how the init channel race (init-channel.ts) was found.
 	if (process.env.ORRERY_BENCH_DEBUG) {
-		page.on('console', (m) => console.log(`  [${name} ${m.type()}] ${m.text()}`));
+		// debug's %c colour markers and their CSS arguments are noise in a terminal.
+		const plain = (text) => text.replace(/%c/g, '').replace(/ color: #[0-9A-F]{6}( color: inherit)?/g, '');
+		page.on('console', (m) => console.log(`  ${stamp()} [${name} ${m.type()}] ${plain(m.text())}`));
 		await context.addInitScript((d) => localStorage.setItem('debug', d), process.env.ORRERY_BENCH_DEBUG);
+		if (process.env.ORRERY_BENCH_DEBUG_RTC) await context.addInitScript(watchPeerConnections);
 	}
 	await page.goto(url);
 	await page.waitForSelector('[data-testid=core-role][data-role=leader]', { timeout: 30_000 });
 	return { context, page };
+}
+
+/** In the page, before any script: logs what ORRERY_BENCH_DEBUG_RTC promises. */
+function watchPeerConnections() {
+	const Peer = window.RTCPeerConnection;
+	let count = 0;
+	window.RTCPeerConnection = class extends Peer {
+		constructor(...args) {
+			super(...args);
+			const log = (...a) => console.debug(`rtc pc${this.n}`, ...a);
+			this.n = ++count;
+			this.addEventListener('connectionstatechange', () =>
+				log('connection', this.connectionState, 'sctp', this.sctp?.state, 'dtls', this.sctp?.transport.state)
+			);
+			this.addEventListener('datachannel', (e) => log('remote channel', e.channel.id, e.channel.label));
+		}
+		createDataChannel(label, init) {
+			const channel = super.createDataChannel(label, init);
+			if (label === 'init')
+				for (const type of ['open', 'close'])
+					channel.addEventListener(type, () => console.debug(`rtc pc${this.n} init ${type}`));
+			return channel;
+		}
+	};
 }
 
 const waitRelay = (page) =>
@@ -79,6 +110,7 @@ export default async function benchP2p({ log }) {
 
 		const connect = [];
 		for (let i = 0; i < RUNS; i++) {
+			if (process.env.ORRERY_BENCH_DEBUG) console.log(`  ${stamp()} reload ${i + 1}`);
 			await b.page.reload({ waitUntil: 'commit' });
 			const ms = await b.page.evaluate(async (peer) => {
 				for (const deadline = performance.now() + 30_000; performance.now() < deadline;) {
@@ -96,6 +128,21 @@ export default async function benchP2p({ log }) {
 				throw new Error('no direct link within 30 s of the reload');
 			}, peerA);
 			connect.push(ms);
+			// ORRERY_BENCH_A_PING=1: A pings B at once too, which goes wrong when A still uses the
+			// connection to B's previous page (peers.ts #best).
+			if (process.env.ORRERY_BENCH_A_PING) {
+				const peerB = await b.page.evaluate(() => window.orreryPeers.state().peerId);
+				const started = Date.now();
+				const outcome = await a.page.evaluate(
+					(peer) =>
+						window.orreryPeers.ping(peer).then(
+							(rtt) => `answered (${rtt.toFixed(1)} ms)`,
+							(e) => `failed: ${e.message}`
+						),
+					peerB
+				);
+				log(`A's ping to B right after: ${outcome}, ${Date.now() - started} ms in all`);
+			}
 			const marks = await b.page.evaluate(() =>
 				performance
 					.getEntriesByType('mark')
