@@ -26,7 +26,7 @@ test('the frame works from the keyboard: tab to a section, Enter opens it', asyn
 	await createLibraryFromUi(page, 'Keys');
 	await page.keyboard.press('Tab');
 	const seen: string[] = [];
-	for (let i = 0; i < 12 && !seen.includes('Devices'); i++) {
+	for (let i = 0; i < 16 && !seen.includes('Devices'); i++) {
 		seen.push((await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')).replace(/^\W+/, ''));
 		if (!seen.at(-1)?.startsWith('Devices')) await page.keyboard.press('Tab');
 	}

@@ -318,6 +318,83 @@ describe('file operations', () => {
 		});
 	});
 
+	describe('never overwritten unasked', () => {
+		it('two items of one name copied into one folder: the second is asked about, not written over the first', async () => {
+			const { core, b, A, B } = await setup({ 'one/same.txt': 'from one', 'two/same.txt': 'from two' });
+			const job = await core.copyEntries({
+				items: [
+					{ location: A, path: 'one/same.txt' },
+					{ location: A, path: 'two/same.txt' }
+				],
+				to: { location: B, path: '' }
+			});
+			const waiting = await finished(core, job);
+			expect(waiting.progress.question?.kind === 'conflict' && waiting.progress.question.target.path).toBe('same.txt');
+			expect(b.files()).toEqual({ 'same.txt': 'from one' });
+			await core.answerJob(job, { choice: 'keep-both' });
+			expect((await finished(core, job)).state).toBe('done');
+			expect(b.files()).toEqual({ 'same.txt': 'from one', 'same (2).txt': 'from two' });
+		});
+
+		it('a name taken at the target while a batch was written is asked about again', async () => {
+			const { core, b, A, B } = await setup({ 'x/a.txt': 'a', 'x/b.txt': 'b', 'x/c.txt': 'c' });
+			// Another app writes x/c.txt at the target just as the batch's first file gets its name.
+			b.faults.onMove = (name) => {
+				if (name.includes('.orrery-partial') && !b.at('x/c.txt')) b.put('x/c.txt', 'written meanwhile');
+			};
+			const job = await core.copyEntries({ items: [{ location: A, path: 'x' }], to: { location: B, path: '' } });
+			const waiting = await finished(core, job);
+			expect(waiting.state).toBe('paused');
+			expect(waiting.progress.question?.kind === 'conflict' && waiting.progress.question.target.path).toBe('x/c.txt');
+			expect(b.files()['x/c.txt']).toBe('written meanwhile');
+			await expect(core.answerJob(job, { choice: 'skip', at: 999 })).rejects.toMatchObject({ code: 'InvalidInput' });
+			await core.answerJob(job, { choice: 'skip' });
+			expect((await finished(core, job)).state).toBe('done');
+			expect(b.files()).toEqual({ 'x/a.txt': 'a', 'x/b.txt': 'b', 'x/c.txt': 'written meanwhile' });
+			expect(b.paths().some((p) => p.includes('.orrery-partial'))).toBe(false);
+		});
+
+		it('"replace" for all never puts a file in place of a folder unasked', async () => {
+			const { core, b, A, B } = await setup({ thing: 'a file', 'other.txt': 'o' });
+			b.put('thing/inside.txt', 'a folder was here');
+			b.put('other.txt', 'old');
+			await core.rescanLocation(B);
+			await settle(core);
+			const job = await core.copyEntries({
+				items: [
+					{ location: A, path: 'other.txt' },
+					{ location: A, path: 'thing' }
+				],
+				to: { location: B, path: '' },
+				onConflict: 'replace'
+			});
+			const waiting = await finished(core, job);
+			expect(waiting.progress.question?.kind === 'conflict' && waiting.progress.question.target.isDir).toBe(true);
+			expect(b.files()).toEqual({ 'other.txt': 'o', 'thing/inside.txt': 'a folder was here' });
+		});
+
+		it('a folder with an emoji in its path moves with the paths of the folders inside it right', async () => {
+			const { core, a, A } = await setup({ '😀 pics/sub/deep.txt': 'deep' });
+			await core.createFolder(A, '', 'album');
+			await finished(
+				core,
+				await core.moveEntries({ items: [{ location: A, path: '😀 pics' }], to: { location: A, path: 'album' } })
+			);
+			expect(a.files()['album/😀 pics/sub/deep.txt']).toBe('deep');
+			expect((await core.listChildren(A, 'album/😀 pics/sub')).map((r) => r.name)).toEqual(['deep.txt']);
+		});
+
+		it('paths naming Orrery’s working folders or leaving the location are refused', async () => {
+			const { core, A, B } = await setup(TREE);
+			await expect(core.trashEntries([{ location: A, path: '.orrery-trash' }])).rejects.toMatchObject({
+				code: 'InvalidInput'
+			});
+			await expect(
+				core.copyEntries({ items: [{ location: A, path: '../x' }], to: { location: B, path: '' } })
+			).rejects.toMatchObject({ code: 'InvalidInput' });
+		});
+	});
+
 	describe('bad input', () => {
 		it('a source file that vanished is asked about; skipping it records why and copies the rest', async () => {
 			const { core, a, b, A, B } = await setup(TREE);

@@ -429,11 +429,13 @@ export interface FileRef {
 export type JobQuestion =
 	| {
 			kind: 'conflict';
+			/** Which question of the job this is (its step): an answer names it. */
+			at: number;
 			/** What is being copied or moved, and what is in the way at the target. */
 			source: FileRef & { isDir: boolean; size: number; mtime: number };
 			target: FileRef & { isDir: boolean; size: number; mtime: number };
 	  }
-	| { kind: 'error'; source: FileRef; error: SerializedError };
+	| { kind: 'error'; at: number; source: FileRef; error: SerializedError };
 
 /**
  * replace: the target is replaced (folders: merged, each file inside asked again); keep-both:
@@ -445,6 +447,8 @@ export interface JobAnswer {
 	choice: ConflictChoice | 'retry' | 'stop';
 	/** Use the same choice for every later question of this kind in this job. */
 	all?: boolean;
+	/** The question answered (JobQuestion.at): an answer to one already answered is refused. */
+	at?: number;
 }
 
 export interface TransferInput {

@@ -114,7 +114,8 @@ export async function createFolder(location: LocationId, dirPath: string, name: 
 export async function moveToTrash(items: FileRef[]): Promise<void> {
 	try {
 		await coreStore.api.trashEntries(items);
-		toasts.show('info', `Moving ${count(items)} to the trash…`, { label: 'Undo', run: () => void undoLast() });
+		// No Undo button here: until the job is done, Undo would reverse the action before it.
+		toasts.show('info', `Moving ${count(items)} to the trash… (Ctrl+Z undoes it once done.)`);
 	} catch (e) {
 		toasts.error(e, 'Moving to the trash');
 	}

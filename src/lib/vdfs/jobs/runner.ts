@@ -35,13 +35,15 @@ const LANES: Record<JobKind, string> = {
 	identify: 'content',
 	media: 'content',
 	checksum: 'checksum',
-	// File operations run one at a time: two picking a free name at once could both take it.
-	copy: 'files',
-	move: 'files',
-	trash: 'files',
-	delete: 'files',
-	restore: 'files',
-	'empty-trash': 'files'
+	// File operations share the index lane: one at a time (two picking a free name at once could
+	// both take it), and never beside a walk, which could see a folder half moved and drop the
+	// rows (and ids) of files the operation is about to carry over.
+	copy: 'index',
+	move: 'index',
+	trash: 'index',
+	delete: 'index',
+	restore: 'index',
+	'empty-trash': 'index'
 };
 
 /**

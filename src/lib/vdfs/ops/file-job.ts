@@ -76,6 +76,27 @@ export class FileJob implements JobHandler {
 		const run = new FileRun(this.access, ctx);
 		await run.run();
 	}
+
+	/** A job cancelled (also while it waited on a question) leaves no working file behind. */
+	finished(lib: OpenLibrary, row: jobs.JobRow, state: string): void {
+		if (state !== 'cancelled') return;
+		const current = jobs.jobRow(lib, row.uuid);
+		const cp = current?.checkpoint ? (JSON.parse(current.checkpoint) as Partial<FileJobCheckpoint>) : null;
+		const params = JSON.parse(current?.params || '{}') as FileJobParams;
+		const inflight = (cp?.inflight ?? []).filter((i) => i.partial && i.to);
+		if (inflight.length === 0) return;
+		void (async () => {
+			for (const entry of inflight) {
+				const step = params.steps?.[entry.cursor];
+				if (step?.t !== 'file' || !entry.partial || !entry.to) continue;
+				const root = await this.access.writable(step.to.location);
+				const dir = await dirAt(root, parentPath(entry.to));
+				await removeChild(dir, entry.partial);
+			}
+		})().catch(() => {
+			// A folder gone or access withdrawn: the working files are hidden names, never indexed.
+		});
+	}
 }
 
 class FileRun {
@@ -160,7 +181,7 @@ class FileRun {
 		const preset = this.#params.answers?.[this.#cp.cursor];
 		if (preset === 'skip' || preset === 'retry') {
 			this.#takeAnswer(this.#cp.cursor);
-			if (preset === 'skip') return this.#skip(step);
+			if (preset === 'skip') return this.#skip(this.#steps[this.#cp.cursor] ?? step);
 		}
 		try {
 			await run();
@@ -171,21 +192,29 @@ class FileRun {
 			}
 			if (this.ctx.signal.aborted) throw e;
 			const error = toVdfsError(e);
-			const source = this.#sourceOf(step);
+			// A batch of files may have got past some before one failed: that one is at the cursor.
+			const failed = this.#steps[this.#cp.cursor] ?? step;
+			const source = this.#sourceOf(failed);
 			if (this.#params.errorPolicy === 'skip') {
 				this.ctx.problem({ path: source.path, code: error.code, message: error.message });
-				return this.#skip(step);
+				return this.#skip(failed);
 			}
 			this.ctx.checkpoint(this.#cp);
-			throw new JobWaiting({ kind: 'error', source, error: serializeError(error) });
+			throw new JobWaiting({ kind: 'error', at: this.#cp.cursor, source, error: serializeError(error) });
 		}
 	}
 
-	/** Past a step without doing it: a folder's contents are skipped with it. */
-	#skip(step: Step): void {
+	/** Past a step without doing it: a folder's contents are skipped with it, a working file removed. */
+	async #skip(step: Step): Promise<void> {
 		const to = 'to' in step ? this.#resolve(step.to) : null;
 		if (to) this.#cp.skips.push(to.path);
 		const cursor = this.#cp.cursor;
+		const written = this.#cp.inflight?.find((i) => i.cursor === cursor);
+		if (written?.partial && written.to && step.t === 'file') {
+			const dir = await this.#dirOf(step.to.location, parentPath(written.to)).catch(() => null);
+			if (dir) await removeChild(dir, written.partial).catch(() => {});
+			this.#partials.delete(cursor);
+		}
 		const rest = this.#cp.inflight?.filter((i) => i.cursor !== cursor);
 		this.#cp.inflight = rest?.length ? rest : undefined;
 		this.#advance(step);
@@ -320,6 +349,11 @@ class FileRun {
 			if (step.t !== 'file' || (at > this.#cp.cursor && this.#params.answers?.[at] !== undefined)) break;
 			if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) break;
 			if (batch.length > 0 && Date.now() - started > BATCH_MS) break;
+			// Two files of a batch bound for one name (two items of the same name, or names that
+			// differ in case only, which many disks take as one): the second waits for the next
+			// batch, where the first is on disk and its name is taken the usual way.
+			const bound = this.#resolve(step.to);
+			if (bound && claimed.has(`${bound.location}/${bound.path}`.toLowerCase())) break;
 			try {
 				batch.push(await this.#prepare(step, at, claimed));
 				bytes += step.size;
@@ -357,7 +391,14 @@ class FileRun {
 		this.#partials.set(at, handle);
 		const final = joinPath(parentPath(to.path), placed.name);
 		claimed.add(final);
-		return { cursor: at, partial, to: final, ...(placed.replace ? { replace: true as const } : {}) };
+		claimed.add(`${to.location}/${final}`.toLowerCase());
+		return {
+			cursor: at,
+			partial,
+			to: final,
+			sourceMtime: file.lastModified,
+			...(placed.replace ? { replace: true as const } : {})
+		};
 	}
 
 	/** Gives the batch's files their names (and removes a move's sources), then indexes them in one commit. */
@@ -373,16 +414,30 @@ class FileRun {
 			}
 			try {
 				const dir = await this.#dirOf(step.to.location, parentPath(entry.to));
-				const name = baseName(entry.to);
 				// After a reload the handles are gone: the working file is found by its name.
 				const partial = this.#partials.get(entry.cursor) ?? (await childOf(dir, entry.partial));
 				let written: File;
 				if (partial) {
+					// The name was free when chosen; a whole batch was written since, and other apps
+					// write in picked folders. Taken now, it is asked about again: move() would replace
+					// it. (One call a file; a listing per batch missed what came during the batch.)
+					const taken = !entry.replace && (await childOf(dir, baseName(entry.to)));
+					if (taken) {
+						const settled = await this.#takenSince(step, entry, dir);
+						if (settled === 'skip') {
+							await removeChild(dir, entry.partial);
+							this.#partials.delete(entry.cursor);
+							this.#cp.skips.push(entry.to);
+							finished.push({ entry: { cursor: entry.cursor, skip: true } });
+							continue;
+						}
+					}
+					const name = baseName(entry.to);
 					if (entry.replace) await removeChild(dir, name);
 					if (!(await moveHandle(partial, dir, name))) throw cannotRename(name);
 					written = await (partial as FileSystemFileHandle).getFile();
 				} else {
-					written = await (await dir.getFileHandle(name)).getFile();
+					written = await (await dir.getFileHandle(baseName(entry.to))).getFile();
 				}
 				this.#partials.delete(entry.cursor);
 				if (step.move) {
@@ -398,7 +453,7 @@ class FileRun {
 		this.#lib.sql.tx(() => {
 			for (const { entry, written } of finished) {
 				const step = this.#steps[entry.cursor];
-				if (step.t === 'file' && written && entry.to) this.#indexFile(step, entry.to, written);
+				if (step.t === 'file' && written && entry.to) this.#indexFile(step, entry, written);
 				this.#advance(step, false);
 			}
 			const rest = list.slice(finished.length);
@@ -409,7 +464,38 @@ class FileRun {
 		if (failure !== undefined) throw failure;
 	}
 
-	#indexFile(step: Extract<Step, { t: 'file' }>, path: string, written: File): void {
+	/**
+	 * A batch's file whose name was taken while the batch was written: replace or keep both as
+	 * answered or as the job's policy says (the entry changes accordingly), skip, or ask.
+	 */
+	async #takenSince(step: Extract<Step, { t: 'file' }>, entry: Inflight, dir: Dir): Promise<'go' | 'skip'> {
+		const to = entry.to ?? '';
+		const answer = this.#takeAnswer(entry.cursor);
+		const choice = answer === 'replace' || answer === 'keep-both' || answer === 'skip' ? answer : this.#params.policy;
+		const existing = await childOf(dir, baseName(to));
+		if (!existing) return 'go';
+		const clash = existing.kind === 'directory';
+		if (choice === 'skip') return 'skip';
+		if (choice === 'keep-both') {
+			const others = new Set((this.#cp.inflight ?? []).map((i) => i.to && baseName(i.to)));
+			for (const candidate of numberedNames(baseName(to), false)) {
+				if (others.has(candidate) || (await childOf(dir, candidate))) continue;
+				entry.to = joinPath(parentPath(to), candidate);
+				return 'go';
+			}
+		}
+		// A file never replaces a folder unasked (a policy of "replace" is for like kinds).
+		if (choice === 'replace' && (!clash || answer === 'replace')) {
+			entry.replace = true;
+			return 'go';
+		}
+		throw new JobWaiting(
+			await this.#conflict(step, existing, { location: step.to.location, path: to }, false, entry.cursor)
+		);
+	}
+
+	#indexFile(step: Extract<Step, { t: 'file' }>, entry: Inflight, written: File): void {
+		const path = entry.to ?? '';
 		const toLoc = this.#locId(step.to.location);
 		const fromLoc = this.#locId(step.from.location);
 		let ok: boolean;
@@ -422,8 +508,13 @@ class FileRun {
 			);
 			this.#touched.add(step.from.location);
 		} else {
+			// The source's content id holds for the copy if the file read was the one it was taken of.
 			const source = rowAt(this.#lib, fromLoc, step.from.path);
-			const same = source && !source.is_dir && source.size === written.size;
+			const same =
+				source &&
+				!source.is_dir &&
+				source.size === written.size &&
+				(entry.sourceMtime === undefined || source.mtime === entry.sourceMtime);
 			ok = indexWritten(this.#lib, toLoc, path, {
 				isDir: false,
 				size: written.size,
@@ -464,7 +555,7 @@ class FileRun {
 				throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
 			const placed = await this.#place(step, parent, to, step.isDir, this.#cp.cursor, new Set(), true);
 			if (placed === 'skip') return this.#advance(step);
-			if (placed === 'merge') return this.#expandHere(step, to);
+			if (placed === 'merge') return this.#expandHere(step, to, true);
 			if (placed.name !== baseName(to.path)) this.#cp.remap.push([to.path, joinPath(parentPath(to.path), placed.name)]);
 			final = { location: to.location, path: joinPath(parentPath(to.path), placed.name) };
 			if (placed.replace) {
@@ -476,7 +567,12 @@ class FileRun {
 		}
 		if (handle) {
 			const from = await dirAt(root, parentPath(step.from.path));
-			const moved = await moveTree(handle, from, parent, baseName(final.path), this.ctx.signal);
+			// Stopped partway (a file locked, permission lost), part of the folder has moved: both
+			// places are walked again after the job, whatever the user chooses next.
+			const moved = await moveTree(handle, from, parent, baseName(final.path), this.ctx.signal).catch((e: unknown) => {
+				this.#rescan.add(step.from.location).add(to.location);
+				throw e;
+			});
 			if (!moved) {
 				this.#cp.moving = undefined;
 				return this.#expandHere(step, final);
@@ -497,11 +593,12 @@ class FileRun {
 	}
 
 	/** A move the platform cannot make in one call (or a folder merged into one): copy, then remove. */
-	async #expandHere(step: Extract<Step, { t: 'mv' }>, to: FileRef): Promise<void> {
+	async #expandHere(step: Extract<Step, { t: 'mv' }>, to: FileRef, merged = false): Promise<void> {
 		const source = await this.#source(step.from.location);
 		const steps = await expand(source, new Map(), step.from, to, true, this.ctx.signal, false);
-		// The item itself is done (for undo) once its steps are: recorded now, with where it goes.
-		this.#cp.done.push([step.from, to]);
+		// The item is done (for undo) once its steps are: recorded now, with where it goes. Not a
+		// merge: undo would move back the folder that was there before, with what it held.
+		if (!merged) this.#cp.done.push([step.from, to]);
 		this.#steps.splice(this.#cp.cursor, 1, ...steps);
 		this.#totals = planTotals(this.#steps);
 		jobs.setParams(this.#lib, this.#id, this.#params);
@@ -550,7 +647,12 @@ class FileRun {
 			throw new VdfsError('NotFound', `“${step.from.path}” is gone (moved or deleted).`, { path: step.from.path });
 		if (handle) {
 			const from = await dirAt(root, parentPath(step.from.path));
-			if (!(await moveTree(handle, from, bin, name, this.ctx.signal))) {
+			const moved = await moveTree(handle, from, bin, name, this.ctx.signal).catch((e: unknown) => {
+				this.#rescan.add(step.from.location);
+				throw e;
+			});
+			if (!moved) {
+				this.#rescan.add(step.from.location);
 				throw new VdfsError(
 					'NotWritable',
 					`“${name}” cannot be moved into Orrery’s trash on this disk. Delete it permanently instead.`,
@@ -585,12 +687,15 @@ class FileRun {
 		if (!record) return this.#advance(step);
 		this.#current = record.path;
 		const root = await this.#root(record.location_uuid);
-		const trashRoot = await dirAt(root, TRASH_FOLDER);
-		const bin = await dirAt(trashRoot, step.id);
-		const handle = await childOf(bin, record.name);
-		const parent = await dirAt(root, parentPath(record.path), true);
-		// A restore a reload interrupted goes on into the name it chose.
+		const trashRoot = await dirAt(root, TRASH_FOLDER, true);
+		// A restore a reload interrupted goes on into the name it chose (its bin may be gone already).
 		const resumed = this.#cp.moving?.cursor === this.#cp.cursor ? this.#cp.moving : undefined;
+		const bin = await dirAt(trashRoot, step.id).catch((e: unknown) => {
+			if (resumed && e instanceof VdfsError && e.code === 'NotFound') return null;
+			throw e;
+		});
+		const handle = bin ? await childOf(bin, record.name) : null;
+		const parent = await dirAt(root, parentPath(record.path), true);
 		let name = resumed ? baseName(resumed.to) : record.name;
 		if (!resumed) {
 			if (!handle) {
@@ -607,7 +712,7 @@ class FileRun {
 			this.#cp.moving = { cursor: this.#cp.cursor, to: joinPath(parentPath(record.path), name) };
 			this.ctx.checkpoint(this.#cp);
 		}
-		if (handle && !(await moveTree(handle, bin, parent, name, this.ctx.signal))) throw cannotRename(name);
+		if (handle && bin && !(await moveTree(handle, bin, parent, name, this.ctx.signal))) throw cannotRename(name);
 		await removeChild(trashRoot, step.id);
 		const final = joinPath(parentPath(record.path), name);
 		this.#lib.sql.tx(() => {
@@ -665,14 +770,16 @@ class FileRun {
 		// Inside a folder being merged, folders meet folders: nothing to ask.
 		if (!top && isDir && existingIsDir) return 'merge';
 		const answer = this.#takeAnswer(at);
-		const choice = answer === 'replace' || answer === 'keep-both' ? answer : this.#params.policy;
+		let choice = answer === 'replace' || answer === 'keep-both' ? answer : this.#params.policy;
+		// A file and a folder of one name: "replace" for all is for like kinds; this is asked.
+		if (choice === 'replace' && answer !== 'replace' && existingIsDir !== isDir) choice = 'ask';
 		if (choice === 'skip') {
 			this.#cp.skips.push(to.path);
 			return 'skip';
 		}
 		if (choice === 'keep-both') return { name: await free(numberedNames(name, isDir)) };
 		if (choice === 'replace') return isDir && existingIsDir ? 'merge' : { name, replace: true };
-		throw new JobWaiting(await this.#conflict(step, existing, to, isDir));
+		throw new JobWaiting(await this.#conflict(step, existing, to, isDir, at));
 	}
 
 	/** The first of `names` free in the folder (and not taken by a file of the same batch). */
@@ -689,7 +796,8 @@ class FileRun {
 		step: Step & { to: FileRef },
 		existing: FileSystemHandle,
 		to: FileRef,
-		isDir: boolean
+		isDir: boolean,
+		at: number
 	): Promise<JobQuestion> {
 		const stat = async (h: FileSystemHandle) =>
 			h.kind === 'file' ? await (h as FileSystemFileHandle).getFile().catch(() => null) : null;
@@ -704,6 +812,7 @@ class FileRun {
 		const from = 'from' in step && step.from ? step.from : to;
 		return {
 			kind: 'conflict',
+			at,
 			source: { ...from, isDir, size, mtime },
 			target: { ...to, isDir: existing.kind === 'directory', size: target?.size ?? 0, mtime: target?.lastModified ?? 0 }
 		};

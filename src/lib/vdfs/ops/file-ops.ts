@@ -18,7 +18,7 @@ import { getLocation, locationRowId } from '../locations/locations';
 import type { FileAccess } from './file-job';
 import { children, childOf, dirAt, handleAt, moveHandle, writeError } from './handles';
 import { baseName, indexMoved, indexWritten, joinPath, parentPath, unindex } from './index-writes';
-import { checkName } from './names';
+import { checkName, isWorkingName } from './names';
 import type { FileJobParams } from './plan';
 import { listTrash } from './trash';
 import { dropUndo, lastUndo, recordUndo } from './undo';
@@ -36,6 +36,16 @@ export class FileOps {
 		private readonly emit: (event: ChangeEvent) => void
 	) {}
 
+	/** Paths from the API (another tab, the console): relative, plain, never Orrery's own working names. */
+	#checkRefs(refs: readonly FileRef[]): void {
+		for (const ref of refs) {
+			const parts = ref.path === '' ? [] : ref.path.split('/');
+			if (parts.some((p) => p === '' || p === '.' || p === '..' || isWorkingName(p))) {
+				throw new VdfsError('InvalidInput', `“${ref.path}” is not a path Orrery can change.`, { path: ref.path });
+			}
+		}
+	}
+
 	copy(input: TransferInput): JobId {
 		return this.#transfer('copy', input);
 	}
@@ -47,6 +57,7 @@ export class FileOps {
 
 	/** Each item copied beside itself as "name copy". */
 	duplicate(items: FileRef[]): JobId {
+		this.#checkRefs(items);
 		const pairs = items.map((from) => {
 			this.#requireWritable(from.location, 'copied into');
 			return { from, to: { ...from } };
@@ -55,11 +66,13 @@ export class FileOps {
 	}
 
 	trash(items: FileRef[]): JobId {
+		this.#checkRefs(items);
 		for (const item of items) this.#requireWritable(item.location, 'changed');
 		return this.#create('trash', { op: 'trash', refs: items, policy: 'ask', errorPolicy: 'ask' });
 	}
 
 	delete(items: FileRef[]): JobId {
+		this.#checkRefs(items);
 		for (const item of items) this.#requireWritable(item.location, 'changed');
 		return this.#create('delete', { op: 'delete', refs: items, policy: 'ask', errorPolicy: 'ask' });
 	}
@@ -93,6 +106,10 @@ export class FileOps {
 		const { question } = JSON.parse(lib.sql.value<string>('SELECT progress FROM job WHERE uuid = ?', [id]) ?? '{}') as {
 			question?: JobQuestion;
 		};
+		// A second tab's dialog, or a second click, must not answer the next question.
+		if (row.state !== 'paused' || !question || (answer.at !== undefined && answer.at !== question.at)) {
+			throw new VdfsError('InvalidInput', 'That question was already answered.');
+		}
 		if (answer.all && answer.choice !== 'retry') {
 			if (question?.kind === 'conflict') params.policy = answer.choice as ConflictChoice;
 			else params.errorPolicy = 'skip';
@@ -103,7 +120,7 @@ export class FileOps {
 				{ path: question.source.path, code: question.error.code, message: question.error.message }
 			]);
 		}
-		params.answers = { ...params.answers, [cursor]: answer.choice };
+		params.answers = { ...params.answers, [question.at ?? cursor]: answer.choice };
 		jobs.setParams(lib, id, params);
 		this.runner.resume(id);
 	}
@@ -115,6 +132,7 @@ export class FileOps {
 	 */
 	async rename(ref: FileRef, newName: string): Promise<{ to: FileRef; job: JobId | null }> {
 		const name = checkName(newName);
+		this.#checkRefs([ref]);
 		if (ref.path === '') throw new VdfsError('InvalidInput', 'A location is renamed in its settings, not here.');
 		const root = await this.access.writable(ref.location);
 		const handle = await handleAt(root, ref.path);
@@ -132,6 +150,14 @@ export class FileOps {
 				throw new VdfsError('NotWritable', `“${baseName(ref.path)}” cannot be renamed on this disk.`, {
 					path: ref.path
 				});
+			}
+			// A folder renames by moving its files into a new folder; on a disk that ignores case,
+			// "Photos" to "photos" would be that same folder, and moving it into itself loses files.
+			if (name.toLowerCase() === baseName(ref.path).toLowerCase()) {
+				throw new VdfsError(
+					'InvalidInput',
+					'A folder’s name cannot change in case only here: rename it to another name first, then to this one.'
+				);
 			}
 			const job = this.#create(
 				'move',
@@ -154,6 +180,7 @@ export class FileOps {
 	/** A new, empty folder; an existing name is an error, not a merge. */
 	async createFolder(location: LocationId, dirPath: string, newName: string, undoable = true): Promise<string> {
 		const name = checkName(newName);
+		this.#checkRefs([{ location, path: dirPath }]);
 		const root = await this.access.writable(location);
 		const parent = await dirAt(root, dirPath);
 		if (await childOf(parent, name)) throw new VdfsError('AlreadyExists', `“${name}” already exists here.`);
@@ -239,6 +266,7 @@ export class FileOps {
 
 	#transfer(op: 'copy' | 'move', input: TransferInput): JobId {
 		if (input.items.length === 0) throw new VdfsError('InvalidInput', 'Pick something to ' + op + '.');
+		this.#checkRefs([...input.items, input.to]);
 		this.#requireWritable(input.to.location, op === 'copy' ? 'copied into' : 'moved into');
 		const pairs = input.items.map((from) => ({
 			from,

@@ -168,10 +168,11 @@ export function indexMoved(
 	if (descendants.length > 0) {
 		// Folders under it: their paths start with the new path; all rows: the new location.
 		lib.sql.run(
+			// substr counts characters and JS counts UTF-16 units: SQLite measures the old path itself.
 			`UPDATE entry SET location_id = ?1, seq = ?2 + j.key,
-				path = iif(entry.is_dir, ?3 || substr(entry.path, ?4), NULL)
+				path = iif(entry.is_dir, ?3 || substr(entry.path, length(?4) + 1), NULL)
 			FROM json_each(?5) j WHERE entry.id = j.value`,
-			[to.locId, seq + 1, to.path, from.path.length + 1, JSON.stringify(descendants.map((d) => d.id))]
+			[to.locId, seq + 1, to.path, from.path, JSON.stringify(descendants.map((d) => d.id))]
 		);
 	}
 	return true;

@@ -68,7 +68,15 @@ export interface FileJobCheckpoint {
 	 * (the steps from the cursor on, in order): a reload finishes them from here. `skip`: that
 	 * step is passed over; `replace`: what has its name is replaced.
 	 */
-	inflight?: { cursor: number; partial?: string; to?: string; replace?: true; skip?: true }[];
+	inflight?: {
+		cursor: number;
+		partial?: string;
+		to?: string;
+		replace?: true;
+		skip?: true;
+		/** The source file's mtime when read: its content id carries over only if the index has that one. */
+		sourceMtime?: number;
+	}[];
 	/** A folder being moved file by file (or restored) to `to`: a reload goes on into the same place. */
 	moving?: { cursor: number; to: string };
 	/** Locations whose index could not follow (a folder not indexed yet): rescanned after. */

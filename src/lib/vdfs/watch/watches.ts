@@ -172,8 +172,10 @@ export class Watches {
 		const watch = this.#watches.get(id);
 		if (!watch || watch.held === 0) return;
 		watch.held--;
-		if (watch.held === 0 && (watch.dirty.size > 0 || watch.heldFull)) this.#settle(id, watch, watch.heldFull);
+		if (watch.held > 0) return;
+		const full = watch.heldFull;
 		watch.heldFull = false;
+		if (watch.dirty.size > 0 || full) this.#settle(id, watch, full);
 	}
 
 	#settle(id: LocationId, watch: Watch, full: boolean): void {
