@@ -398,9 +398,11 @@ describe('file operations', () => {
 	describe('bad input', () => {
 		it('a source file that vanished is asked about; skipping it records why and copies the rest', async () => {
 			const { core, a, b, A, B } = await setup(TREE);
-			// It vanishes after the plan, while the first file (deep/three.txt) is written.
+			// It vanishes after the plan, as the first file (deep/three.txt) is read.
 			const photos = a.at('photos') as MemoryDirHandle;
-			b.faults.onWrite = () => void photos.entries_.delete('two.jpg');
+			a.faults.onRead = (name) => {
+				if (name === 'three.txt') photos.entries_.delete('two.jpg');
+			};
 			const job = await core.copyEntries({ items: [{ location: A, path: 'photos' }], to: { location: B, path: '' } });
 			const waiting = await finished(core, job);
 			expect(waiting.state).toBe('paused');

@@ -19,6 +19,8 @@ export interface MemoryFsFaults {
 	onWrite?: (name: string, written: number) => void | Promise<void>;
 	/** Called before each move() (a test can hang a rename, as a closed page would). */
 	onMove?: (name: string) => void | Promise<void>;
+	/** Called at each getFile() (a test can make another file vanish as one is read). */
+	onRead?: (name: string) => void;
 	/** Names whose getFile() fails with NotReadableError. */
 	unreadable?: Set<string>;
 }
@@ -75,6 +77,7 @@ export class MemoryFileHandle extends MemoryHandle {
 		if (!this.parent?.entries_.has(this.name) || this.parent.entries_.get(this.name) !== this) {
 			return Promise.reject(domError('NotFoundError', `${this.name} is gone.`));
 		}
+		this.faults.onRead?.(this.name);
 		if (this.faults.unreadable?.has(this.name)) return Promise.reject(domError('NotReadableError', 'Unreadable.'));
 		// Read in 64 KiB parts, as a file on disk streams: a copy can be stopped between them.
 		const parts: Uint8Array<ArrayBuffer>[] = [];
@@ -82,15 +85,21 @@ export class MemoryFileHandle extends MemoryHandle {
 		return Promise.resolve(new File(parts, this.name, { lastModified: this.mtime }));
 	}
 
-	createWritable(): Promise<WritableStream<Uint8Array>> {
+	createWritable(): Promise<WritableStream<Uint8Array | Blob>> {
 		const chunks: Uint8Array[] = [];
 		let written = 0;
 		const faults = this.faults;
 		const root = this.root();
 		return Promise.resolve(
-			new WritableStream<Uint8Array>({
-				write: async (chunk) => {
-					const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
+			new WritableStream<Uint8Array | Blob>({
+				write: async (chunk: Uint8Array | Blob) => {
+					// FileSystemWritableFileStream takes bytes or a Blob.
+					const bytes =
+						chunk instanceof Blob
+							? new Uint8Array(await chunk.arrayBuffer())
+							: chunk instanceof Uint8Array
+								? chunk
+								: new Uint8Array(chunk as ArrayBuffer);
 					await faults.onWrite?.(this.name, written);
 					if (faults.quota !== undefined && root.usage() + written + bytes.byteLength > faults.quota) {
 						throw domError('QuotaExceededError', 'The quota has been exceeded.');

@@ -39,12 +39,13 @@ type Dir = FileSystemDirectoryHandle;
 type Inflight = NonNullable<FileJobCheckpoint['inflight']>[number];
 
 /**
- * A batch of files ends at whichever comes first: this many files, bytes written, or time.
+ * A batch of files ends at whichever comes first: this many files, or this many bytes.
  * Small files share the two commits of a batch; a large file is a batch of its own.
  */
 const BATCH_FILES = 200;
 const BATCH_BYTES = 64 * 2 ** 20;
-const BATCH_MS = 1000;
+/** Files of a batch written at once. */
+const WRITERS = 8;
 
 /** What file operations reach files through (the core's location roots). */
 export interface FileAccess {
@@ -110,9 +111,8 @@ class FileRun {
 	#steps: Step[] = [];
 	#totals = { files: 0, bytes: 0 };
 	#started = Date.now();
-	#inFile = 0;
 	/** Bytes written by the batch in progress, not yet counted in the checkpoint. */
-	#batchBytes = 0;
+	#inFile = 0;
 	/** The batch's working files, by step. */
 	#partials = new Map<number, FileSystemFileHandle>();
 	#dirs = new Map<string, Promise<Dir>>();
@@ -340,28 +340,56 @@ class FileRun {
 	 * finishes the batch from the record (#finish); one before the first writes it again.
 	 */
 	async #fileBatch(): Promise<void> {
-		const batch: Inflight[] = [];
 		const claimed = new Set<string>();
-		const started = Date.now();
+		const picked: { step: Extract<Step, { t: 'file' }>; at: number }[] = [];
 		let bytes = 0;
 		for (let at = this.#cp.cursor; at < this.#steps.length; at++) {
 			const step = this.#steps[at];
 			if (step.t !== 'file' || (at > this.#cp.cursor && this.#params.answers?.[at] !== undefined)) break;
-			if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) break;
-			if (batch.length > 0 && Date.now() - started > BATCH_MS) break;
+			if (picked.length >= BATCH_FILES || bytes >= BATCH_BYTES) break;
 			// Two files of a batch bound for one name (two items of the same name, or names that
 			// differ in case only, which many disks take as one): the second waits for the next
 			// batch, where the first is on disk and its name is taken the usual way.
 			const bound = this.#resolve(step.to);
-			if (bound && claimed.has(`${bound.location}/${bound.path}`.toLowerCase())) break;
-			try {
-				batch.push(await this.#prepare(step, at, claimed));
-				bytes += step.size;
-			} catch (e) {
-				// The first file's trouble is its own; a later one's waits until it comes first.
-				if (batch.length === 0) throw e;
-				break;
+			const key = bound && `${bound.location}/${bound.path}`.toLowerCase();
+			if (key && claimed.has(key)) break;
+			if (key) claimed.add(key);
+			picked.push({ step, at });
+			bytes += step.size;
+		}
+		// Written WRITERS at a time: each file is a few round trips to the browser process (look
+		// up, create, write, close), which overlap (bench copy, 1,000 files of 1–64 KiB: one at a
+		// time was 0.63 of the bare API's sequential copy).
+		const results: ({ ok: Inflight } | { error: unknown })[] = [];
+		let next = 0;
+		let stop = picked.length;
+		const writer = async () => {
+			while (next < stop) {
+				const i = next++;
+				try {
+					results[i] = { ok: await this.#prepare(picked[i].step, picked[i].at, claimed) };
+				} catch (error) {
+					results[i] = { error };
+					stop = Math.min(stop, i + 1);
+				}
 			}
+		};
+		await Promise.all(Array.from({ length: WRITERS }, writer));
+		// The batch is the files written before the first that failed: that one's trouble is
+		// its own when it comes first; those after it are written again in their turn.
+		const batch: Inflight[] = [];
+		for (const result of results) {
+			if (!result || 'error' in result) break;
+			batch.push(result.ok);
+		}
+		if (batch.length === 0) throw (results[0] as { error: unknown }).error;
+		for (const result of results.slice(batch.length)) {
+			const entry = result && 'ok' in result ? result.ok : undefined;
+			if (!entry?.partial || !entry.to) continue;
+			const step = this.#steps[entry.cursor] as Extract<Step, { t: 'file' }>;
+			const dir = await this.#dirOf(step.to.location, parentPath(entry.to));
+			await removeChild(dir, entry.partial).catch(() => {});
+			this.#partials.delete(entry.cursor);
 		}
 		this.#cp.inflight = batch;
 		this.ctx.checkpoint(this.#cp);
@@ -378,7 +406,6 @@ class FileRun {
 		if (placed === 'skip' || placed === 'merge') return { cursor: at, skip: true };
 		const file = await (await this.#source(step.from.location)).file(step.from.path);
 		const partial = `${PARTIAL_PREFIX}${this.#id.slice(-12)}-${at}`;
-		this.#inFile = 0;
 		const handle = await writePartial(file, dir, partial, {
 			signal: this.ctx.signal,
 			onBytes: (n) => {
@@ -386,8 +413,6 @@ class FileRun {
 				this.#report(PHASES[this.#params.op]);
 			}
 		});
-		this.#batchBytes += file.size;
-		this.#inFile = 0;
 		this.#partials.set(at, handle);
 		const final = joinPath(parentPath(to.path), placed.name);
 		claimed.add(final);
@@ -458,7 +483,8 @@ class FileRun {
 			}
 			const rest = list.slice(finished.length);
 			this.#cp.inflight = rest.length > 0 ? rest : undefined;
-			this.#batchBytes = 0;
+			// Bytes written by the batch are in the checkpoint now (or written again, for files not done).
+			this.#inFile = 0;
 			this.ctx.checkpoint(this.#cp);
 		});
 		if (failure !== undefined) throw failure;
@@ -857,7 +883,7 @@ class FileRun {
 		const now = Date.now();
 		if (!force && now - this.#lastReport < 100) return;
 		this.#lastReport = now;
-		const bytes = this.#cp.bytes + this.#batchBytes + this.#inFile;
+		const bytes = this.#cp.bytes + this.#inFile;
 		const progress: JobProgress = {
 			phase,
 			done: bytes,
