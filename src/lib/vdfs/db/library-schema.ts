@@ -421,6 +421,63 @@ export const libraryMigrations: readonly Migration[] = [
 				-- What reverses it (ops/undo.ts), as JSON.
 				action TEXT NOT NULL
 			) STRICT;
+		`),
+	// 13: search (issue 6) in the order it ranks, without reading rows. `concealed` says what a
+	// search leaves out: 1 a dot-file or an entry marked hidden (on itself or its content) unless
+	// asked for, 2 a location's root always. Kept by the triggers below, it is tested in the indexes
+	// instead of against a list of marked entries (~0.2 µs a candidate) and a parent_id, the last
+	// column of an index record (~0.05 µs: bench search, 1,000,000 entries). The newest-first index
+	// is in ranking order within a rank (date newest first, then natural name, name, id), so a scan
+	// stops at a full page already in order, also inside the ~22,000 entries that share one date;
+	// the name, shared and date-taken indexes gain the natural name key, so their candidates sort
+	// without their rows. ~15 s on 1,000,000 entries in Node.
+	(sql) =>
+		sql.exec(`
+			ALTER TABLE entry ADD COLUMN concealed INTEGER NOT NULL DEFAULT 0;
+			UPDATE entry SET concealed = 1 WHERE hidden = 1
+				OR uuid IN (SELECT target FROM user_meta WHERE hidden = 1)
+				OR cas_id IN (SELECT target FROM user_meta WHERE hidden = 1);
+			UPDATE entry SET concealed = 2 WHERE parent_id IS NULL;
+
+			CREATE TRIGGER entry_concealed_insert AFTER INSERT ON entry
+			WHEN new.parent_id IS NULL OR new.hidden = 1
+				OR EXISTS (SELECT 1 FROM user_meta WHERE hidden = 1 AND target IN (new.uuid, new.cas_id)) BEGIN
+				UPDATE entry SET concealed = iif(new.parent_id IS NULL, 2, 1) WHERE id = new.id;
+			END;
+			CREATE TRIGGER entry_concealed_update AFTER UPDATE OF hidden, cas_id ON entry
+			WHEN new.parent_id IS NOT NULL AND (old.hidden IS NOT new.hidden OR old.cas_id IS NOT new.cas_id) BEGIN
+				UPDATE entry SET concealed = (new.hidden = 1 OR EXISTS (SELECT 1 FROM user_meta
+					WHERE hidden = 1 AND target IN (new.uuid, new.cas_id))) WHERE id = new.id;
+			END;
+			-- A mark set or cleared (on an entry uuid or a content id) reaches every entry it names.
+			CREATE TRIGGER user_meta_concealed_insert AFTER INSERT ON user_meta WHEN new.hidden = 1 BEGIN
+				UPDATE entry SET concealed = 1 WHERE (uuid = new.target OR cas_id = new.target) AND parent_id IS NOT NULL;
+			END;
+			CREATE TRIGGER user_meta_concealed_update AFTER UPDATE OF hidden ON user_meta
+			WHEN old.hidden IS NOT new.hidden BEGIN
+				UPDATE entry SET concealed = (hidden = 1 OR EXISTS (SELECT 1 FROM user_meta um
+					WHERE um.hidden = 1 AND um.target IN (entry.uuid, entry.cas_id)))
+					WHERE (uuid = new.target OR cas_id = new.target) AND parent_id IS NOT NULL;
+			END;
+			CREATE TRIGGER user_meta_concealed_delete AFTER DELETE ON user_meta WHEN old.hidden = 1 BEGIN
+				UPDATE entry SET concealed = (hidden = 1 OR EXISTS (SELECT 1 FROM user_meta um
+					WHERE um.hidden = 1 AND um.target IN (entry.uuid, entry.cas_id)))
+					WHERE (uuid = old.target OR cas_id = old.target) AND parent_id IS NOT NULL;
+			END;
+
+			-- id is written out in entry_recent so that its order is the whole ranking order (the
+			-- implicit rowid would come after the other columns). A shared entry and one with a date
+			-- taken are files, never a root.
+			DROP INDEX IF EXISTS entry_recent;
+			DROP INDEX IF EXISTS entry_name_cover;
+			DROP INDEX IF EXISTS entry_shared;
+			DROP INDEX IF EXISTS entry_taken;
+			CREATE INDEX entry_recent ON entry(mtime DESC, name_key, name, id, concealed, kind, location_id);
+			CREATE INDEX entry_name_cover ON entry(name COLLATE NOCASE, concealed, mtime, name_key, kind, location_id);
+			CREATE INDEX entry_shared ON entry(size, concealed, mtime, name_key, name, kind, location_id, shared)
+				WHERE shared = 1;
+			CREATE INDEX entry_taken ON entry(taken_at, concealed, mtime, name_key, name, kind, location_id)
+				WHERE taken_at IS NOT NULL;
 		`)
 ];
 

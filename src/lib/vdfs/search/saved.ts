@@ -3,7 +3,7 @@ import { VdfsError } from '../errors';
 import { newId } from '../ids';
 import type { OpenLibrary } from '../library/library';
 import { change } from '../sync/ops';
-import { checkQuery } from './query';
+import { checkQuery } from './plan';
 
 /** Saved searches: a name and a query, shared across the library's devices like tags. */
 export function savedSearches(lib: OpenLibrary): SavedSearch[] {

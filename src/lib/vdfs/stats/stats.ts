@@ -1,6 +1,6 @@
 import type { DeviceId, LibraryStatistics, LibraryStats, LocationId } from '../api';
 import type { OpenLibrary } from '../library/library';
-import { largestFiles } from '../search/query';
+import { largestFiles } from '../search/hits';
 
 /**
  * Library statistics from the counters the index keeps as it changes (stat_kind, content.refs:
