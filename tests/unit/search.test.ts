@@ -237,6 +237,31 @@ describe('search filters, each alone', () => {
 		expect(sorted({ text: 'secret', hidden: true })).toEqual(['Home:.secret.txt']);
 		expect(sorted({ text: 'final', hidden: true })).toEqual(['Home:docs/report-final.pdf']);
 	});
+
+	it('hidden marks follow their target: a content marks every copy, copies added later, and unmarking', async () => {
+		const { lib, home, device } = await fixture();
+		const idOf = (name: string) =>
+			lib.sql.value<string>('SELECT uuid FROM entry WHERE name = ?', [
+				name
+			]) as import('../../src/lib/vdfs/api').EntryId;
+		const beaches = () =>
+			search(lib, { text: 'beach.jpg' })
+				.hits.map((h) => `${h.locationName}:${h.name}`)
+				.sort();
+		expect(beaches()).toEqual(['Backup:beach.jpg', 'Home:beach.jpg']);
+		// Marked on the content (beach.jpg has one): both copies go.
+		setEntryMeta(lib, device, [idOf('beach.jpg')], { hidden: true });
+		expect(beaches()).toEqual([]);
+		// A copy found later, with the same content id, is hidden from the start.
+		putEntries(lib, home, [{ path: 'photos/beach copy.jpg', isDir: false, size: 2 * MB, mtime: T }]);
+		lib.sql.run("UPDATE entry SET cas_id = 'c-beach' WHERE name = 'beach copy.jpg'");
+		expect(search(lib, { text: 'beach copy' }).hits).toEqual([]);
+		setEntryMeta(lib, device, [idOf('beach.jpg')], { hidden: false });
+		expect(beaches()).toEqual(['Backup:beach.jpg', 'Home:beach.jpg']);
+		expect(search(lib, { text: 'beach copy' }).hits.map((h) => h.name)).toEqual(['beach copy.jpg']);
+		// A location's root (its name is '') is never a hit, hidden ones asked for or not.
+		expect(search(lib, { hidden: true }, { limit: 1000 }).hits.some((h) => h.name === '')).toBe(false);
+	});
 });
 
 describe('search filters combined', () => {
@@ -445,6 +470,10 @@ describe("entries' copies of their content's facts (kind, date taken, shared)", 
 		// A kind corrected and a date taken read later reach every entry of the content.
 		lib.sql.run("UPDATE content SET kind = 'video', taken_at = 7 WHERE cas_id = 'c-song'");
 		expect(factsOf(lib, 'song.mp3')).toEqual({ kind: 'video', taken_at: 7, shared: 0 });
+		// So do the media job's facts, which hits show without reading the content.
+		lib.sql.run("UPDATE content SET width = 640, height = 480, duration = 12.5, thumb = 1 WHERE cas_id = 'c-song'");
+		const [song] = search(lib, { text: 'song' }).hits;
+		expect(song).toMatchObject({ kind: 'video', width: 640, height: 480, duration: 12.5, thumb: true, takenAt: 7 });
 
 		// A second copy makes both shared; removing it makes the first alone again.
 		putEntries(lib, home, [{ path: 'music/copy.mp3', isDir: false, size: 5 * MB, mtime: T }]);
