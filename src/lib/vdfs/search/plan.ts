@@ -118,6 +118,8 @@ export interface Plan {
 	 * `cap` (then cap + 1). Kept for the search: drivers and rank steps ask for the same stretches.
 	 */
 	countRange(lo: string, hi: string, cap: number): number;
+	/** Matches known to exist, from counts made so far (a lower bound for a total "at least"). */
+	atLeast(): number;
 }
 
 /** The newest-first index, in ranking order: date, natural name key, name, id; then what filters test. */
@@ -283,8 +285,12 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 				WHERE ${nameRange(P, lo, hi).sql} AND ${shown} LIMIT ${cap + 1})`
 		);
 		counted.set(key, [n, cap]);
+		// Names starting with the one word are matches when nothing else is asked: at least so many.
+		if (lo === first && hi === prefixEnd(first) && unfiltered) atLeast = Math.max(atLeast, n);
 		return n;
 	};
+	let atLeast = 0;
+	let unfiltered = false;
 	// Words: anywhere in the name; with none of three letters, the first one starts it.
 	const prefixOnly = long.length === 0 && nameWords.length > 0;
 	nameWords.forEach((w, i) => {
@@ -549,6 +555,7 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		: 'false';
 	const startsName = folded ? startsWith(P, folded) : 'false';
 	const rank = folded ? `CASE WHEN ${exactName} THEN 0 WHEN ${startsName} THEN 1 ELSE 2 END` : '2';
+	unfiltered = single && [...where.keys()].every((k) => k === 'entry' || k === 'word0');
 	return {
 		params: P,
 		where,
@@ -560,6 +567,7 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		prefixOnly: prefixOnly && single,
 		// A name in [t, t+1) holds the one word t (NOCASE folds as LIKE does).
 		wordsInRange: single && rangeable(folded) ? ['word0'] : [],
-		countRange
+		countRange,
+		atLeast: () => atLeast
 	};
 }

@@ -42,8 +42,6 @@ export const SEARCH_LIMIT_MAX = 1000;
 
 /** A candidate that passes, sorted into a page (units of ROW): ~0.5 µs a row with its rank here. */
 const SORT = 0.25;
-/** Candidates of an index answering every condition that may be sorted without a scan tried first. */
-export const INDEX_CAP = Math.floor(CAP / (IN_INDEX + SORT));
 /**
  * How much sooner a newest-first scan meets its matches than if they were spread evenly over
  * the dates: files come in bursts (a trip's photos, a project's files), and people look for what
@@ -439,6 +437,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		offset,
 		total: Math.max(
 			ids.length,
+			p.atLeast(),
 			parts.reduce((sum, part) => sum + part.count, 0)
 		),
 		totalExact: parts.every((part) => part.exact)
