@@ -307,6 +307,16 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	});
 	const single = nameWords.length === 1 && pathWords.length === 0;
 	const first = nameWords.length > 0 ? fold(nameWords[0]) : '';
+	// Locations asked for, directly or as a device's, as their row ids.
+	const locations = q.locations?.length
+		? P.rows<number>(sql, `SELECT json_group_array(id) FROM location WHERE uuid IN ${P.list(q.locations)}`)
+		: null;
+	const devices = q.devices?.length
+		? P.rows<number>(
+				sql,
+				`SELECT json_group_array(l.id) FROM location l JOIN device d ON d.id = l.device_id WHERE d.uuid IN ${P.list(q.devices)}`
+			)
+		: null;
 	if (long.length > 0) {
 		// Each word a quoted FTS5 string, matched literally (double quotes doubled), all of them.
 		const match = long.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
@@ -415,9 +425,14 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	if (q.takenFrom !== undefined || q.takenTo !== undefined) {
 		const from = P.add(q.takenFrom ?? -Number.MAX_SAFE_INTEGER);
 		const to = P.add(q.takenTo ?? Number.MAX_SAFE_INTEGER);
-		const range = { sql: `e.taken_at >= ${from} AND e.taken_at < ${to}`, indexed: true };
-		where.set('taken', { sql: range.sql });
-		// The entries' copy of the date, in an index that also holds what the other filters test.
+		where.set('taken', { sql: `e.taken_at >= ${from} AND e.taken_at < ${to}` });
+		// The entries' copy of the date, in an index that also holds what the other filters test,
+		// by location first: one stretch of dates for each location asked for (or every location).
+		const within = locations ?? devices ?? P.rows<number>(sql, 'SELECT json_group_array(id) FROM location');
+		const range = {
+			sql: `e.location_id IN (${within.join(', ')}) AND e.taken_at >= ${from} AND e.taken_at < ${to}`,
+			indexed: true
+		};
 		const taken = `SELECT id FROM entry e INDEXED BY entry_taken WHERE ${range.sql}`;
 		drivers.push({
 			name: 'taken',
@@ -474,17 +489,8 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 			cost: ROW * 1.5
 		});
 	};
-	if (q.locations?.length) {
-		const ids = P.rows<number>(sql, `SELECT json_group_array(id) FROM location WHERE uuid IN ${P.list(q.locations)}`);
-		inLocations('locations', ids);
-	}
-	if (q.devices?.length) {
-		const ids = P.rows<number>(
-			sql,
-			`SELECT json_group_array(l.id) FROM location l JOIN device d ON d.id = l.device_id WHERE d.uuid IN ${P.list(q.devices)}`
-		);
-		inLocations('devices', ids);
-	}
+	if (locations) inLocations('locations', locations);
+	if (devices) inLocations('devices', devices);
 	if (q.favorites) {
 		where.set('favorites', {
 			sql: `EXISTS (SELECT 1 FROM user_meta um WHERE um.favorite = 1 AND um.target IN (e.cas_id, e.uuid))`,
