@@ -120,6 +120,8 @@ export interface Plan {
 	countRange(lo: string, hi: string, cap: number): number;
 	/** Matches known to exist, from counts made so far (a lower bound for a total "at least"). */
 	atLeast(): number;
+	/** One word and nothing else asked: the names starting with it (countRange) are its matches of rank 0 and 1. */
+	unfiltered: boolean;
 }
 
 /** The newest-first index, in ranking order: date, natural name key, name, id; then what filters test. */
@@ -574,6 +576,7 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		// A name in [t, t+1) holds the one word t (NOCASE folds as LIKE does).
 		wordsInRange: single && rangeable(folded) ? ['word0'] : [],
 		countRange,
-		atLeast: () => atLeast
+		atLeast: () => atLeast,
+		unfiltered
 	};
 }

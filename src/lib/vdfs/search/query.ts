@@ -160,11 +160,12 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		order: string,
 		n: number,
 		skip: number,
-		windowed: boolean
+		windowed: boolean,
+		known?: number
 	): Found => {
 		const w = whereOf(conditions);
-		const counting = () => params.count(sql, `SELECT count(*) FROM ${from} ${w.joins} WHERE ${w.sql}`);
-		if (!windowed) {
+		const counting = () => known ?? params.count(sql, `SELECT count(*) FROM ${from} ${w.joins} WHERE ${w.sql}`);
+		if (!windowed || known !== undefined) {
 			const ids = params.rows<number>(
 				sql,
 				`SELECT json_group_array(id) FROM (SELECT e.id FROM ${from} ${w.joins} WHERE ${w.sql}
@@ -196,7 +197,9 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		if (driver) {
 			// Counted in a window where candidates cost more than an index step, or few of them pass.
 			const windowed = driver.cost > IN_INDEX || othersShare(driver) < 0.15;
-			const page = sorted(candidates(driver), conditions, order, limit, offset, windowed);
+			// A lone word's names were counted sizing them: they are the matches.
+			const known = driver.name === 'prefix' && p.unfiltered ? sized.find((s) => s.driver === driver)?.n : undefined;
+			const page = sorted(candidates(driver), conditions, order, limit, offset, windowed, known);
 			return { hits: hitsOf(lib, page.ids), offset, total: page.count, totalExact: true };
 		}
 		// Every entry: a window over a million would hold them all, so counted in a pass of its own.
@@ -378,7 +381,13 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	 * sorting them would cost what a scan of a library where they are spread evenly would: sorting
 	 * n costs ~n steps, a scan ~need × total / n.
 	 */
-	const named = (lo: string, hi: string, test: Condition[], need: number): Found => {
+	const named = (
+		lo: string,
+		hi: string,
+		test: Condition[],
+		need: number,
+		known?: (inRange: number) => number | undefined
+	): Found => {
 		const own = conditions.filter((c) => !p.wordsInRange.some((k) => p.where.get(k) === c));
 		if (!rangeable(lo)) return scan(test, need, null, own);
 		const range = nameRange(params, lo, hi);
@@ -389,13 +398,23 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		const per = (inIndex ? IN_INDEX : ROW) + SORT * others;
 		const few = Math.min(Math.floor(CAP / per), crossover(per, others));
 		const size = (cap: number) => p.countRange(lo, hi, cap);
-		const sortRange = (): Found => {
-			const page = sorted(`entry e INDEXED BY ${NAME_INDEX}`, all, scanOrder, need, 0, !inIndex || others < 0.15);
+		const sortRange = (inRange?: number): Found => {
+			const count = inRange === undefined ? undefined : known?.(inRange);
+			const page = sorted(
+				`entry e INDEXED BY ${NAME_INDEX}`,
+				all,
+				scanOrder,
+				need,
+				0,
+				!inIndex || others < 0.15,
+				count
+			);
 			notes.push(`names [${lo}, ${hi}) found ${page.ids.length}`);
 			return page;
 		};
-		if (size(few) <= few) return sortRange();
-		return scan(test, need, { name: `names [${lo}, ${hi})`, per, size, run: sortRange }, own);
+		const n = size(few);
+		if (n <= few) return sortRange(n);
+		return scan(test, need, { name: `names [${lo}, ${hi})`, per, size, run: () => sortRange() }, own);
 	};
 
 	const parts: Found[] = [];
@@ -408,7 +427,11 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 			const starts = { sql: p.startsName, indexed: true, weight: 1 };
 			const steps: (() => Found)[] = [
 				() => named(t, t + '/', [exactName], wanted - ids.length),
-				() => named(t, prefixEnd(t), [starts, otherName], wanted - ids.length)
+				// Unfiltered, the names starting with the text less the exact ones (counted first).
+				() =>
+					named(t, prefixEnd(t), [starts, otherName], wanted - ids.length, (inRange) =>
+						p.unfiltered && parts[0]?.exact ? inRange - parts[0].count : undefined
+					)
 			];
 			if (!p.prefixOnly) {
 				steps.push(() => scan([{ sql: `NOT ${p.startsName}`, indexed: true, weight: 1 }], wanted - ids.length, null));
