@@ -15,5 +15,10 @@ window.likeScan = (request) =>
 			if (e.data.ok) resolve(e.data.result);
 			else reject(new Error(e.data.error));
 		};
+		// A worker that dies (out of memory) posts nothing: say so instead of waiting forever.
+		worker.onerror = (e) => {
+			worker.terminate();
+			reject(new Error(`the LIKE worker failed: ${e.message || 'it stopped'}`));
+		};
 		worker.postMessage(request);
 	});
