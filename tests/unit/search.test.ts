@@ -259,6 +259,16 @@ describe('search filters, each alone', () => {
 		setEntryMeta(lib, device, [idOf('beach.jpg')], { hidden: false });
 		expect(beaches()).toEqual(['Backup:beach.jpg', 'Home:beach.jpg']);
 		expect(search(lib, { text: 'beach copy' }).hits.map((h) => h.name)).toEqual(['beach copy.jpg']);
+		// A mark on one entry's id (not on its content): renamed to a dot-file and back, and its id
+		// given to another row (as the indexer does for a moved file).
+		setEntryMeta(lib, device, [idOf('main.ts')], { hidden: true });
+		expect(search(lib, { text: 'main' }).hits).toEqual([]);
+		lib.sql.run("UPDATE entry SET uuid = 'main-old-id' WHERE name = 'main.ts'");
+		expect(search(lib, { text: 'main' }).hits.map((h) => h.name)).toEqual(['main.ts']);
+		lib.sql.run("UPDATE entry SET name = '.main.ts', hidden = 1 WHERE name = 'main.ts'");
+		expect(search(lib, { text: 'main' }).hits).toEqual([]);
+		lib.sql.run("UPDATE entry SET name = 'main.ts', hidden = 0 WHERE name = '.main.ts'");
+		expect(search(lib, { text: 'main' }).hits.map((h) => h.name)).toEqual(['main.ts']);
 		// A location's root (its name is '') is never a hit, hidden ones asked for or not.
 		expect(search(lib, { hidden: true }, { limit: 1000 }).hits.some((h) => h.name === '')).toBe(false);
 	});

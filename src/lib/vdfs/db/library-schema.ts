@@ -492,8 +492,10 @@ export const libraryMigrations: readonly Migration[] = [
 				OR EXISTS (SELECT 1 FROM user_meta WHERE hidden = 1 AND target IN (new.uuid, new.cas_id)) BEGIN
 				UPDATE entry SET concealed = iif(new.parent_id IS NULL, 2, 1) WHERE id = new.id;
 			END;
-			CREATE TRIGGER entry_concealed_update AFTER UPDATE OF hidden, cas_id ON entry
-			WHEN new.parent_id IS NOT NULL AND (old.hidden IS NOT new.hidden OR old.cas_id IS NOT new.cas_id) BEGIN
+			-- The indexer gives a moved file its old uuid back, and with it the marks on that uuid.
+			CREATE TRIGGER entry_concealed_update AFTER UPDATE OF hidden, cas_id, uuid ON entry
+			WHEN new.parent_id IS NOT NULL
+				AND (old.hidden IS NOT new.hidden OR old.cas_id IS NOT new.cas_id OR old.uuid IS NOT new.uuid) BEGIN
 				UPDATE entry SET concealed = (new.hidden = 1 OR EXISTS (SELECT 1 FROM user_meta
 					WHERE hidden = 1 AND target IN (new.uuid, new.cas_id))) WHERE id = new.id;
 			END;
