@@ -254,18 +254,22 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	 * listed, the driver reads the list instead of finding them again (the trigram index ~1–2 µs
 	 * a match, a tag's contents to their entries as much).
 	 */
-	const listing = (driver: Driver) => {
-		const found = driver.sql;
-		return (cap: number): number => {
-			const ids = P.rows<number>(
-				sql,
-				`SELECT json_group_array(DISTINCT id) FROM (SELECT id FROM (${found}) LIMIT ${cap + 1})`
-			);
-			if (ids.length > cap) return ids.length;
-			driver.sql = `SELECT value AS id FROM json_each(${P.add(JSON.stringify(ids))})`;
-			driver.unique = true;
-			return ids.length;
+	const listed = (fields: Omit<Driver, 'size'>): Driver => {
+		const found = fields.sql;
+		const driver: Driver = {
+			...fields,
+			size: (cap) => {
+				const ids = P.rows<number>(
+					sql,
+					`SELECT json_group_array(DISTINCT id) FROM (SELECT id FROM (${found}) LIMIT ${cap + 1})`
+				);
+				if (ids.length > cap) return ids.length;
+				driver.sql = `SELECT value AS id FROM json_each(${P.add(JSON.stringify(ids))})`;
+				driver.unique = true;
+				return ids.length;
+			}
 		};
+		return driver;
 	};
 	const text = (q.text ?? '').trim();
 	const { name: nameWords, path: pathWords } = words(text);
@@ -323,15 +327,14 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		// Each word a quoted FTS5 string, matched literally (double quotes doubled), all of them.
 		const match = long.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
 		const fts = `SELECT rowid AS id FROM entry_fts WHERE entry_fts MATCH ${P.add(match)}`;
-		const text: Driver = {
+		const text = listed({
 			name: 'text',
 			sql: fts,
 			covers: nameWords.flatMap((w, i) => (long.includes(w) ? [`word${i}`] : [])),
 			unique: true,
-			size: () => 0,
 			cost: TRIGRAM
-		};
-		const matches = listing(text);
+		});
+		const matches = text.size;
 		// A trigram match costs ~1–2 µs ("beach": 584 in 1 ms), a name in the index ~0.07: one word
 		// matches at least the names starting with it, counted first.
 		text.size = (cap) => {
@@ -402,9 +405,7 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		const max = P.add(q.maxSize ?? Number.MAX_SAFE_INTEGER);
 		where.set('size', { sql: `e.is_dir = 0 AND e.size >= ${min} AND e.size <= ${max}` });
 		const sized = `SELECT id FROM entry WHERE is_dir = 0 AND size >= ${min} AND size <= ${max}`;
-		const size: Driver = { name: 'size', sql: sized, covers: ['size'], unique: true, size: () => 0, cost: ROW };
-		size.size = listing(size);
-		drivers.push(size);
+		drivers.push(listed({ name: 'size', sql: sized, covers: ['size'], unique: true, cost: ROW }));
 	}
 	if (q.modifiedFrom !== undefined || q.modifiedTo !== undefined) {
 		const from = P.add(q.modifiedFrom ?? -Number.MAX_SAFE_INTEGER);
@@ -455,17 +456,7 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		if (!driven) return;
 		const ids = `SELECT e.id FROM tag_link t JOIN entry e ON e.cas_id = t.target WHERE t.linked = 1 AND t.tag IN ${list}
 			UNION ALL SELECT e.id FROM tag_link t JOIN entry e ON e.uuid = t.target WHERE t.linked = 1 AND t.tag IN ${list}`;
-		const driver: Driver = {
-			name: 'tags',
-			sql: ids,
-			covers: [key],
-			unique: false,
-			size: () => 0,
-			cost: VIA_CONTENT,
-			asSet: key
-		};
-		driver.size = listing(driver);
-		drivers.push(driver);
+		drivers.push(listed({ name: 'tags', sql: ids, covers: [key], unique: false, cost: VIA_CONTENT, asSet: key }));
 	};
 	if (q.tags?.any?.length) tagged('tags-any', q.tags.any, true);
 	(q.tags?.all ?? []).forEach((tag, i) => tagged(`tags-all${i}`, [tag], true));
@@ -500,17 +491,16 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 		});
 		const ids = `SELECT e.id FROM user_meta um JOIN entry e ON e.cas_id = um.target WHERE um.favorite = 1
 			UNION ALL SELECT e.id FROM user_meta um JOIN entry e ON e.uuid = um.target WHERE um.favorite = 1`;
-		const favorites: Driver = {
-			name: 'favorites',
-			sql: ids,
-			covers: ['favorites'],
-			unique: false,
-			size: () => 0,
-			cost: VIA_CONTENT,
-			asSet: 'favorites'
-		};
-		favorites.size = listing(favorites);
-		drivers.push(favorites);
+		drivers.push(
+			listed({
+				name: 'favorites',
+				sql: ids,
+				covers: ['favorites'],
+				unique: false,
+				cost: VIA_CONTENT,
+				asSet: 'favorites'
+			})
+		);
 	}
 	if (q.duplicates) {
 		where.set('duplicates', { sql: 'e.shared = 1' });
@@ -535,16 +525,7 @@ export function plan(lib: OpenLibrary, q: SearchQuery): Plan {
 	if (q.unidentified) {
 		where.set('unidentified', { sql: 'e.cas_id IS NULL AND e.is_dir = 0 AND e.size > 0' });
 		const ids = 'SELECT id FROM entry INDEXED BY entry_unidentified WHERE cas_id IS NULL AND is_dir = 0 AND size > 0';
-		const unidentified: Driver = {
-			name: 'unidentified',
-			sql: ids,
-			covers: ['unidentified'],
-			unique: true,
-			size: () => 0,
-			cost: ROW
-		};
-		unidentified.size = listing(unidentified);
-		drivers.push(unidentified);
+		drivers.push(listed({ name: 'unidentified', sql: ids, covers: ['unidentified'], unique: true, cost: ROW }));
 	}
 
 	// A driver reading an index whose entries answer every other condition never reads a row but
