@@ -63,6 +63,32 @@ const medianOf = (values) => percentile(values, 50);
 const describe = (q) =>
 	JSON.stringify(q, (k, v) => (k === 'locations' || k === 'any' ? v.map((id) => id.slice(-4)) : v)).slice(0, 140);
 
+/**
+ * The LIKE scans (bench/search/web/like.worker.ts), in a browser of their own with the same flags,
+ * run and closed before the app's searches: run in the app's browser after them, the baseline's
+ * page was seen to hang for good as its worker finished (four runs in six, Chromium 156), and in
+ * a browser of its own it never did.
+ */
+async function likeBaseline(url, queries, log) {
+	log('LIKE baseline on the same file…');
+	const env = await openPersistent();
+	const site = await serveBuild({ root: WEB_DIST, port: 0 });
+	try {
+		const page = await env.context.newPage();
+		page.on('console', (m) => log(`${new Date().toISOString().slice(11, 19)} ${m.text()}`));
+		page.on('crash', () => log('the LIKE page crashed'));
+		await page.goto(`${site.url}/`);
+		return await page.evaluate((request) => window.likeScan(request), {
+			url,
+			texts: queries.map((q) => q.text),
+			passes: PASSES
+		});
+	} finally {
+		await site.close();
+		await env.close();
+	}
+}
+
 export default async function benchSearch({ log }) {
 	buildAll(log);
 	await buildSearch(log);
@@ -99,6 +125,8 @@ export default async function benchSearch({ log }) {
 			}
 		}
 		file = await serveBytes(bytes);
+		const queries = benchQueries({ now: M.NOW, tags: facts.tags, locations: facts.locations });
+		const like = await likeBaseline(file.url, queries, log);
 
 		started = Date.now();
 		const imported = await page.evaluate(async (url) => {
@@ -111,7 +139,6 @@ export default async function benchSearch({ log }) {
 		if (imported.lib.broken) throw new Error(`the imported library is broken: ${JSON.stringify(imported.lib)}`);
 		log(`imported into the app (OPFS) in ${round((Date.now() - started) / 1000, 1)} s`);
 
-		const queries = benchQueries({ now: M.NOW, tags: facts.tags, locations: facts.locations });
 		// A few searches not in the set first: the schema and the indexes' top pages, as any
 		// search after opening a library finds them.
 		const timed = await page.evaluate(
@@ -135,21 +162,6 @@ export default async function benchSearch({ log }) {
 		// Which way each search went, from the core's own planner run on the same database in Node.
 		const plans = queries.map((q) => M.explainSearch?.(library, q, { limit: 200 }) ?? '');
 
-		log('LIKE baseline on the same file…');
-		const likePage = await env.context.newPage();
-		const benchPage = await serveBuild({ root: WEB_DIST, port: 0 });
-		let like;
-		try {
-			await likePage.goto(`${benchPage.url}/`);
-			like = await likePage.evaluate((request) => window.likeScan(request), {
-				url: file.url,
-				texts: queries.map((q) => q.text),
-				passes: PASSES
-			});
-		} finally {
-			await likePage.close();
-			await benchPage.close();
-		}
 		log(`LIKE plan: ${like.plan.join('; ')}`);
 
 		for (const [i, q] of queries.entries()) {
