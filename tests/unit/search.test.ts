@@ -448,7 +448,7 @@ describe('search in a large library', () => {
 		rows.push({ path: 'many/a', isDir: false, size: 1, mtime: 0 });
 		putEntries(lib, home, rows);
 		const result = search(lib, { text: 'a' }, { limit: 5 });
-		expect(explainSearch(lib, { text: 'a' }, { limit: 5 })).toContain('scan found');
+		expect(explainSearch(lib, { text: 'a' }, { limit: 5 })).toContain('scan of "a" found');
 		// "At least": past the page, and no more than there are.
 		expect(result.totalExact).toBe(false);
 		expect(result.total).toBeGreaterThanOrEqual(5);
@@ -461,6 +461,30 @@ describe('search in a large library', () => {
 		const narrow = search(lib, { text: 'a', minSize: 2 * MB, maxSize: 2 * MB });
 		expect(narrow).toMatchObject({ totalExact: true, total: 0 });
 		void (fx.tags as Record<string, TagId>);
+	});
+
+	it('a prefix scan reads names by their first character, ASCII letters in either case, others as they are', async () => {
+		const { lib, home } = await fixture();
+		const rows = [{ path: 'many', isDir: true, size: 0, mtime: T }];
+		// Newest first: each first character's names interleaved in time.
+		const firsts = ['A', 'a', 'é', 'É', '😀', 'b'];
+		for (let i = 0; i < 9000; i++) {
+			const first = firsts[i % firsts.length];
+			rows.push({ path: `many/${first}${i}.txt`, isDir: false, size: 1, mtime: T - i * 1000 });
+		}
+		putEntries(lib, home, rows);
+		const names = (text: string) => search(lib, { text }, { limit: 4 }).hits.map((h) => h.name);
+		expect(explainSearch(lib, { text: 'a' }, { limit: 4 })).toContain('scan of "a" found 4');
+		expect(names('a')).toEqual(['A0.txt', 'a1.txt', 'A6.txt', 'a7.txt']);
+		expect(names('A')).toEqual(names('a'));
+		// NOCASE and LIKE fold ASCII letters only, so the index does too.
+		expect(explainSearch(lib, { text: 'é' }, { limit: 4 })).toContain('scan of "é" found 4');
+		expect(names('é')).toEqual(['é2.txt', 'é8.txt', 'é14.txt', 'é20.txt']);
+		expect(names('É')).toEqual(['É3.txt', 'É9.txt', 'É15.txt', 'É21.txt']);
+		// A character of two UTF-16 units is one character to substr().
+		expect(explainSearch(lib, { text: '😀' }, { limit: 4 })).toContain('scan of "😀" found 4');
+		expect(names('😀')).toEqual(['😀4.txt', '😀10.txt', '😀16.txt', '😀22.txt']);
+		expect(names('😀1')).toEqual(['😀10.txt', '😀16.txt', '😀100.txt', '😀106.txt']);
 	});
 });
 

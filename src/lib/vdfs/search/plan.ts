@@ -128,6 +128,10 @@ export interface Plan {
 export const RECENT_INDEX = 'entry_recent';
 /** Names (NOCASE) with what ranking and the filters need: a prefix's candidates ranked without their rows. */
 export const NAME_INDEX = 'entry_name_cover';
+/** The newest-first index within each first character of a name (migration 14): a prefix's scan. */
+export const INITIAL_INDEX = 'entry_initial';
+/** A name's first character, ASCII letters folded: the expression entry_initial leads with, written the same. */
+export const INITIAL = 'lower(substr(e.name, 1, 1))';
 
 /** Names in [lo, hi) along the name index. */
 export function nameRange(params: Params, lo: string, hi: string): Condition {

@@ -2,6 +2,8 @@ import type { SearchPageOptions, SearchQuery, SearchResult, SearchSort } from '.
 import type { OpenLibrary } from '../library/library';
 import { hitsOf } from './hits';
 import {
+	INITIAL,
+	INITIAL_INDEX,
 	IN_INDEX,
 	NAME_INDEX,
 	RECENT_INDEX,
@@ -316,12 +318,23 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	 * predict the rest of the scan, and what costs less than that rest is read instead: `local`,
 	 * or a driver. Not after a first window without a match: the entries of one date can fill
 	 * it (~22,000 in the bench's library, newest of all), and say little of the rest.
+	 *
+	 * With `initial` (a first character, folded), only names starting with it are read, in the
+	 * same order, through entry_initial: the scans for names starting with the text.
 	 */
-	const scan = (extra: Condition[], need: number, local: Alternative | null, own = conditions): Found => {
+	const scan = (
+		extra: Condition[],
+		need: number,
+		local: Alternative | null,
+		own = conditions,
+		initial?: string
+	): Found => {
 		const w = whereOf([...extra, ...own]);
-		const index = `entry e INDEXED BY ${RECENT_INDEX}`;
+		const lead = initial === undefined ? null : `${INITIAL} = ${params.add(initial)}`;
+		const index = `entry e INDEXED BY ${lead ? INITIAL_INDEX : RECENT_INDEX}`;
 		const found: number[] = [];
-		const range = p.where.get('modified')?.sql ?? 'true';
+		const dated = p.where.get('modified')?.sql;
+		const range = [lead, dated].filter((c) => c).join(' AND ') || 'true';
 		const [beyond, within] = newest ? ['<', '>='] : ['>', '<='];
 		let bound: number | null = null;
 		/** Rows read through `bound`, when counted. */
@@ -340,17 +353,17 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 				...params.rows<number>(
 					sql,
 					`SELECT json_group_array(id) FROM (SELECT e.id FROM ${index} ${w.joins}
-						WHERE ${past} AND ${upTo} AND ${w.sql} ORDER BY ${scanOrder} LIMIT ${need - found.length})`
+						WHERE ${range} AND ${past} AND ${upTo} AND ${w.sql} ORDER BY ${scanOrder} LIMIT ${need - found.length})`
 				)
 			);
 			if (edge === undefined) {
 				// Entries without a date come last either way.
-				if (found.length < need && range === 'true') {
+				if (found.length < need && dated === undefined) {
 					found.push(
 						...params.rows<number>(
 							sql,
 							`SELECT json_group_array(id) FROM (SELECT e.id FROM ${index} ${w.joins}
-								WHERE e.mtime IS NULL AND ${w.sql} ORDER BY ${undatedOrder} LIMIT ${need - found.length})`
+								WHERE ${range} AND e.mtime IS NULL AND ${w.sql} ORDER BY ${undatedOrder} LIMIT ${need - found.length})`
 						)
 					);
 				}
@@ -379,7 +392,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 			const instead = predicted * SCAN_ROW > CHEAP ? cheaperThan(predicted * SCAN_ROW, local) : null;
 			if (instead) return instead();
 		}
-		notes.push(`scan found ${found.length}${read ? ` past ${read} rows` : ''}`);
+		notes.push(`scan${initial ? ` of "${initial}"` : ''} found ${found.length}${read ? ` past ${read} rows` : ''}`);
 		return { ids: found, count: found.length, exact: exhausted };
 	};
 	/**
@@ -396,7 +409,9 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		known?: (inRange: number) => number | undefined
 	): Found => {
 		const own = conditions.filter((c) => !p.wordsInRange.some((k) => p.where.get(k) === c));
-		if (!rangeable(lo)) return scan(test, need, null, own);
+		// Every name in the range starts with lo's first character (a code point, as substr() counts).
+		const initial = [...lo][0];
+		if (!rangeable(lo)) return scan(test, need, null, own, initial);
 		const range = nameRange(params, lo, hi);
 		const all = [range, ...own, ...test];
 		const inIndex = all.every((c) => c.indexed);
@@ -421,7 +436,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		};
 		const n = size(few);
 		if (n <= few) return sortRange(n);
-		return scan(test, need, { name: `names [${lo}, ${hi})`, per, size, run: () => sortRange() }, own);
+		return scan(test, need, { name: `names [${lo}, ${hi})`, per, size, run: () => sortRange() }, own, initial);
 	};
 
 	const parts: Found[] = [];
