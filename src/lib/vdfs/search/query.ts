@@ -51,6 +51,10 @@ const SORT = 0.25;
  * "n" (3,269, fewer recent ones: a scan met 200 only past ~60,000 entries) on its names (bench search).
  */
 const RECENCY = 3;
+/** A match counted in a window over a sort's pass (units of ROW): ~1–2.4 µs. */
+const WINDOW = 0.75;
+/** A candidate's row read again right after a first pass read it (units of ROW): ~0.5 µs. */
+const REREAD = 0.25;
 /** Candidates this cheap are read whole whatever a scan might cost: the total is then exact. */
 const CHEAP = 200;
 /** An entry of a newest-first scan with its indexed conditions tested (~0.12 µs). */
@@ -152,9 +156,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	/**
 	 * The first `n` ids (after `skip`) of `from` passing `conditions` in `order`, and how many
 	 * pass: when the page comes back short that is the count, else a second pass counts them, or
-	 * with `windowed` a window over the same pass, which costs ~0.7 µs a match: less than reading
-	 * candidates' rows again, more than a second pass when most candidates of an index match
-	 * (bench search: "d" among 46,648 large duplicates, "2" among 6,497 names).
+	 * with `windowed` a window over the same pass (see windowCheaper()).
 	 */
 	const sorted = (
 		from: string,
@@ -197,8 +199,8 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		notes.push(`exact via ${driver?.name ?? 'all entries'}`);
 		const order = orderBy(p, sort, descending);
 		if (driver) {
-			// Counted in a window where candidates cost more than an index step, or few of them pass.
-			const windowed = driver.cost > IN_INDEX || othersShare(driver) < 0.15;
+			const n = sized.find((s) => s.driver === driver)?.n ?? Infinity;
+			const windowed = windowCheaper(driver.cost > IN_INDEX, othersShare(driver), n);
 			// A lone word's names were counted sizing them: they are the matches.
 			const known = driver.name === 'prefix' && p.unfiltered ? sized.find((s) => s.driver === driver)?.n : undefined;
 			const page = sorted(candidates(driver), conditions, order, limit, offset, windowed, known);
@@ -238,6 +240,16 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 			Math.max(CHEAP / per, Math.sqrt((wanted * total * SCAN_ROW) / (RECENCY * per * Math.max(others, 1e-9))))
 		);
 	const scannable = sort === 'relevance' || sort === 'mtime';
+	/**
+	 * Whether to count a sort's matches in a window over its pass rather than in a second pass.
+	 * The window costs ~1–2.4 µs a match (every match kept, then sorted); a second pass ~0.07 of a
+	 * row a candidate along an index, ~0.25 where it reads rows the first pass just read into the
+	 * cache (584 matches of "beac": 1.3 ms sorted, then 0.45 counted, against 2.0 windowed; 2,675
+	 * of 46,648 large duplicates: 3 ms windowed against 10.6 counted, bench search). Past a few
+	 * thousand rows they no longer all stay in the cache (32 MiB) for the second pass.
+	 */
+	const windowCheaper = (readsRows: boolean, share: number, candidates: number) =>
+		readsRows ? candidates > 2000 || share * WINDOW < REREAD : share * WINDOW < IN_INDEX;
 	let best: Sized | null = null;
 	const known = (s: Sized | null): s is Sized => s !== null && !s.more;
 	const first = (d: Driver) => SIZING_ORDER.indexOf(d.name);
@@ -428,7 +440,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 				scanOrder,
 				need,
 				0,
-				!inIndex || others < 0.15,
+				windowCheaper(!inIndex, others, inRange ?? Infinity),
 				count
 			);
 			notes.push(`names [${lo}, ${hi}) found ${page.ids.length}`);
