@@ -4,6 +4,7 @@
 // first page of 200 a view shows). The baseline in the same run: a plain LIKE '%q%' scan of the
 // same file with the same engine, VFS and pragmas (bench/search/web/like.worker.ts).
 import { createServer } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { buildAll, openApp, openPersistent, round } from './browser.js';
@@ -85,7 +86,10 @@ async function likeBaseline(url, queries, log) {
 		});
 	} finally {
 		await site.close();
-		await env.close();
+		// Bounded: a browser whose page hung (see like.worker.ts) may not close; the runner's exit
+		// takes it down.
+		const closed = await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]);
+		if (!closed) log('the LIKE browser did not close in 30 s; left for the exit');
 	}
 }
 
@@ -158,6 +162,17 @@ export default async function benchSearch({ log }) {
 			{ queries, passes: PASSES }
 		);
 		const ms = timed.map((r) => medianOf(r.ms));
+		// Each pass on its own: a pass far off the others was disturbed (the box, or the app's tab).
+		const byPass = Array.from({ length: PASSES }, (_, pass) =>
+			round(
+				percentile(
+					timed.map((r) => r.ms[pass]),
+					50
+				),
+				1
+			)
+		);
+		log(`p50 of each pass: ${byPass.join(', ')} ms`);
 
 		// Which way each search went, from the core's own planner run on the same database in Node.
 		const plans = queries.map((q) => M.explainSearch?.(library, q, { limit: 200 }) ?? '');

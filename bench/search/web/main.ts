@@ -40,9 +40,7 @@ window.likeScan = (request) =>
 				console.log(`LIKE worker: ${stage}`);
 				return;
 			}
-			// Not terminated: it closes itself once it has let go of its file. Terminated while it
-			// held its OPFS handles, it took this page's main thread with it for good (bench search,
-			// three runs in five).
+			// Not terminated: the runner closes the browser (see like.worker.ts).
 			window.clearInterval(watch);
 			if (e.data.ok) resolve(e.data.result);
 			else reject(new Error(e.data.error));
