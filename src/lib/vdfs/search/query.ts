@@ -77,6 +77,18 @@ const SIZING_ORDER = [
 	'modified'
 ];
 
+/**
+ * Whether to count a sort's matches in a window over its pass rather than in a second pass.
+ * The window costs ~1–2.4 µs a match (every match kept, then sorted); a second pass ~0.07 of a
+ * row a candidate along an index, ~0.25 where it reads rows the first pass just read into the
+ * cache (584 matches of "beac": 1.3 ms sorted, then 0.45 counted, against 2.0 windowed; 2,675
+ * of 46,648 large duplicates: 3 ms windowed against 10.6 counted, bench search). Past a few
+ * thousand rows they no longer all stay in the cache (32 MiB) for the second pass.
+ */
+function windowCheaper(readsRows: boolean, share: number, candidates: number): boolean {
+	return readsRows ? candidates > 2000 || share * WINDOW < REREAD : share * WINDOW < IN_INDEX;
+}
+
 interface Sized {
 	driver: Driver;
 	n: number;
@@ -199,10 +211,10 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 		notes.push(`exact via ${driver?.name ?? 'all entries'}`);
 		const order = orderBy(p, sort, descending);
 		if (driver) {
-			const n = sized.find((s) => s.driver === driver)?.n ?? Infinity;
-			const windowed = windowCheaper(driver.cost > IN_INDEX, othersShare(driver), n);
+			const n = sized.find((s) => s.driver === driver)?.n;
+			const windowed = windowCheaper(driver.cost > IN_INDEX, othersShare(driver), n ?? Infinity);
 			// A lone word's names were counted sizing them: they are the matches.
-			const known = driver.name === 'prefix' && p.unfiltered ? sized.find((s) => s.driver === driver)?.n : undefined;
+			const known = driver.name === 'prefix' && p.unfiltered ? n : undefined;
 			const page = sorted(candidates(driver), conditions, order, limit, offset, windowed, known);
 			return { hits: hitsOf(lib, page.ids), offset, total: page.count, totalExact: true };
 		}
@@ -240,16 +252,6 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 			Math.max(CHEAP / per, Math.sqrt((wanted * total * SCAN_ROW) / (RECENCY * per * Math.max(others, 1e-9))))
 		);
 	const scannable = sort === 'relevance' || sort === 'mtime';
-	/**
-	 * Whether to count a sort's matches in a window over its pass rather than in a second pass.
-	 * The window costs ~1–2.4 µs a match (every match kept, then sorted); a second pass ~0.07 of a
-	 * row a candidate along an index, ~0.25 where it reads rows the first pass just read into the
-	 * cache (584 matches of "beac": 1.3 ms sorted, then 0.45 counted, against 2.0 windowed; 2,675
-	 * of 46,648 large duplicates: 3 ms windowed against 10.6 counted, bench search). Past a few
-	 * thousand rows they no longer all stay in the cache (32 MiB) for the second pass.
-	 */
-	const windowCheaper = (readsRows: boolean, share: number, candidates: number) =>
-		readsRows ? candidates > 2000 || share * WINDOW < REREAD : share * WINDOW < IN_INDEX;
 	let best: Sized | null = null;
 	const known = (s: Sized | null): s is Sized => s !== null && !s.more;
 	const first = (d: Driver) => SIZING_ORDER.indexOf(d.name);
