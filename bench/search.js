@@ -66,9 +66,8 @@ const describe = (q) =>
 
 /**
  * The LIKE scans (bench/search/web/like.worker.ts), in a browser of their own with the same flags,
- * run and closed before the app's searches: run in the app's browser after them, the baseline's
- * page was seen to hang for good as its worker finished (four runs in six, Chromium 156), and in
- * a browser of its own it never did.
+ * run and closed before the app's searches, so the app's tab never shares a renderer or the disk
+ * with them. Closing is bounded: a page that hung (see like.worker.ts) can keep a browser open.
  */
 async function likeBaseline(url, queries, log) {
 	log('LIKE baseline on the same file…');
@@ -86,8 +85,7 @@ async function likeBaseline(url, queries, log) {
 		});
 	} finally {
 		await site.close();
-		// Bounded: a browser whose page hung (see like.worker.ts) may not close; the runner's exit
-		// takes it down.
+		// The runner's exit takes down a browser that would not close.
 		const closed = await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]);
 		if (!closed) log('the LIKE browser did not close in 30 s; left for the exit');
 	}

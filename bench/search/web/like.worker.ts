@@ -57,8 +57,8 @@ self.onmessage = async ({ data }: MessageEvent<LikeRequest>) => {
 		db.exec('PRAGMA synchronous = NORMAL');
 		db.exec('PRAGMA cache_size = -32768');
 		const COUNT = "SELECT count(*) FROM entry WHERE name LIKE ? ESCAPE '\\'";
-		// The page and its total as two statements: a window's count over every match holds every
-		// matching row at once, and killed this worker on a common letter (~400,000 rows).
+		// The page, then its total in a statement of its own (the count scan), not a window that
+		// keeps every match of a common letter (~400,000 rows) to count them.
 		const PAGE = `SELECT json_group_array(json_object('id', uuid, 'name', name, 'mtime', mtime)) FROM (
 			SELECT uuid, name, mtime FROM entry
 			WHERE parent_id IS NOT NULL AND name LIKE ? ESCAPE '\\' ORDER BY mtime DESC LIMIT 200)`;
