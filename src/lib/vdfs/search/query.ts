@@ -1,6 +1,7 @@
 import type { SearchPageOptions, SearchQuery, SearchResult, SearchSort } from '../api';
 import type { OpenLibrary } from '../library/library';
 import { hitsOf } from './hits';
+import { QUICK_FROM, quickPage } from './quick';
 import {
 	INITIAL,
 	INITIAL_INDEX,
@@ -230,6 +231,11 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	};
 
 	const total = params.count(sql, 'SELECT coalesce(sum(files), 0) FROM stat_kind');
+	if (sort === 'relevance' && p.text !== '' && total >= QUICK_FROM) {
+		const ids = quickPage(lib, p, wanted, notes);
+		if (ids)
+			return { hits: hitsOf(lib, ids.slice(offset, offset + limit)), offset, total: ids.length, totalExact: false };
+	}
 	// Size the drivers, small ones and those read from statistics first, each counted only as far
 	// as it could still be cheap and beat the best so far.
 	const sized: Sized[] = [];
