@@ -72,6 +72,12 @@ export async function openPersistent() {
 			await context.close();
 			await app.close();
 			await rm(profile, { recursive: true, force: true });
+		},
+		/** Ends a browser that stopped answering (close() would wait on it for good), by its profile. */
+		async kill() {
+			spawnSync('pkill', ['-KILL', '-f', `--user-data-dir=${profile}`]);
+			await app.close();
+			await rm(profile, { recursive: true, force: true });
 		}
 	};
 }

@@ -64,30 +64,54 @@ const medianOf = (values) => percentile(values, 50);
 const describe = (q) =>
 	JSON.stringify(q, (k, v) => (k === 'locations' || k === 'any' ? v.map((id) => id.slice(-4)) : v)).slice(0, 140);
 
+/** Longest a LIKE run may take: it takes ~30 s here (fetch, import, 150 count and 50 page scans). */
+const LIKE_DEADLINE_MS = 120_000;
+const LIKE_ATTEMPTS = 3;
+/** Longest the app's import of the library may take: 7–15 s seen. */
+const IMPORT_DEADLINE_MS = 180_000;
+
 /**
  * The LIKE scans (bench/search/web/like.worker.ts), in a browser of their own with the same flags,
  * run and closed before the app's searches, so the app's tab never shares a renderer or the disk
- * with them. Closing is bounded: a page that hung (see like.worker.ts) can keep a browser open.
+ * with them. That browser sometimes stops answering altogether near the end of the scans (no
+ * page heartbeat, no result, no console; Chromium 156, in about half the runs seen): a run past its deadline is killed and run again in a fresh browser. Its
+ * times are those of a run that completed.
  */
 async function likeBaseline(url, queries, log) {
-	log('LIKE baseline on the same file…');
-	const env = await openPersistent();
-	const site = await serveBuild({ root: WEB_DIST, port: 0 });
-	try {
-		const page = await env.context.newPage();
-		page.on('console', (m) => log(`${new Date().toISOString().slice(11, 19)} ${m.text()}`));
-		page.on('crash', () => log('the LIKE page crashed'));
-		await page.goto(`${site.url}/`);
-		return await page.evaluate((request) => window.likeScan(request), {
-			url,
-			texts: queries.map((q) => q.text),
-			passes: PASSES
-		});
-	} finally {
-		await site.close();
-		// The runner's exit takes down a browser that would not close.
-		const closed = await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]);
-		if (!closed) log('the LIKE browser did not close in 30 s; left for the exit');
+	for (let attempt = 1; ; attempt++) {
+		log(`LIKE baseline on the same file${attempt > 1 ? ` (attempt ${attempt} of ${LIKE_ATTEMPTS})` : ''}…`);
+		const env = await openPersistent();
+		const site = await serveBuild({ root: WEB_DIST, port: 0 });
+		let timer;
+		let hung = false;
+		const deadline = new Promise((resolve) => (timer = setTimeout(() => resolve(null), LIKE_DEADLINE_MS)));
+		try {
+			const page = await env.context.newPage();
+			page.on('console', (m) => log(`${new Date().toISOString().slice(11, 19)} ${m.text()}`));
+			page.on('crash', () => log('the LIKE page crashed'));
+			await page.goto(`${site.url}/`);
+			const scan = page.evaluate((request) => window.likeScan(request), {
+				url,
+				texts: queries.map((q) => q.text),
+				passes: PASSES
+			});
+			scan.catch(() => {});
+			const result = await Promise.race([scan, deadline]);
+			if (result) return result;
+			hung = true;
+			if (attempt >= LIKE_ATTEMPTS)
+				throw new Error(`the LIKE browser stopped answering in ${LIKE_ATTEMPTS} runs of ${LIKE_DEADLINE_MS / 1000} s`);
+			log(`the LIKE browser gave nothing for ${LIKE_DEADLINE_MS / 1000} s; killing it`);
+		} finally {
+			clearTimeout(timer);
+			await site.close();
+			// Closing is bounded: a browser that hung may not close.
+			const closed = !hung && (await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]));
+			if (!closed) {
+				if (!hung) log('the LIKE browser did not close in 30 s; killed');
+				await env.kill();
+			}
+		}
 	}
 }
 
@@ -100,6 +124,10 @@ export default async function benchSearch({ log }) {
 	try {
 		const { page } = await openApp(env.browser, env.appUrl, env.context);
 		page.on('crash', () => log('the tab crashed'));
+		page.on(
+			'console',
+			(m) => m.type() === 'error' && !m.text().includes('WebSocket') && log(`app console: ${m.text()}`)
+		);
 		const { deviceId } = await page.evaluate(() => window.orrery.settings());
 
 		// ORRERY_BENCH_SEARCH_KEEP=path keeps the generated file (and its facts) for later runs.
@@ -131,13 +159,27 @@ export default async function benchSearch({ log }) {
 		const like = await likeBaseline(file.url, queries, log);
 
 		started = Date.now();
-		const imported = await page.evaluate(async (url) => {
+		log('importing it into the app…');
+		const stage = (text) => log(`${new Date().toISOString().slice(11, 19)} import: ${text}`);
+		await page.exposeFunction('benchStage', stage);
+		const importing = page.evaluate(async (url) => {
 			const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+			await window.benchStage(`fetched ${bytes.length} bytes`);
 			const lib = await window.orrery.importLibrary(bytes, 'Bench');
+			await window.benchStage('imported');
 			await window.orrery.switchLibrary(lib.id);
+			await window.benchStage('opened');
 			const stats = await window.orrery.libraryStats();
 			return { lib, stats };
 		}, file.url);
+		importing.catch(() => {});
+		const imported = await Promise.race([importing, delay(IMPORT_DEADLINE_MS).then(() => null)]);
+		if (!imported) {
+			const alive = await Promise.race([page.evaluate(() => 'yes'), delay(5000).then(() => 'no')]);
+			throw new Error(
+				`the import into the app gave nothing for ${IMPORT_DEADLINE_MS / 1000} s (its page answers: ${alive})`
+			);
+		}
 		if (imported.lib.broken) throw new Error(`the imported library is broken: ${JSON.stringify(imported.lib)}`);
 		log(`imported into the app (OPFS) in ${round((Date.now() - started) / 1000, 1)} s`);
 
