@@ -52,7 +52,13 @@ export async function serveBuild({ root = 'build', host = '127.0.0.1', port = 41
 	const actualPort = typeof address === 'object' && address ? address.port : port;
 	return {
 		url: `http://${host}:${actualPort}`,
-		close: () => new Promise((ok) => server.close(() => ok(undefined)))
+		// Every connection too: a browser may keep one open that close() would wait on for good
+		// (bench search hung here after its LIKE run, Chromium 156).
+		close: () =>
+			new Promise((ok) => {
+				server.close(() => ok(undefined));
+				server.closeAllConnections();
+			})
 	};
 }
 
