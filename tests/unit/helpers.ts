@@ -4,7 +4,9 @@ import { Core } from '../../src/lib/vdfs/core';
 import type { ChangeEvent } from '../../src/lib/vdfs/events';
 import { MemoryRoots } from '../../src/lib/vdfs/fs/memory-roots';
 import type { MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
-import type { JobKind, JobSummary, LocationId } from '../../src/lib/vdfs/api';
+import type { DeviceId, JobKind, JobSummary, LibraryId, LocationId } from '../../src/lib/vdfs/api';
+import { OpenLibrary } from '../../src/lib/vdfs/library/library';
+import { openLibraryDb } from '../../src/lib/vdfs/library/open-library';
 
 let sqlite3: Promise<Sqlite3Static> | undefined;
 
@@ -12,6 +14,13 @@ let sqlite3: Promise<Sqlite3Static> | undefined;
 export function sqlite(): Promise<Sqlite3Static> {
 	sqlite3 ??= sqlite3InitModule();
 	return sqlite3;
+}
+
+/** A library open in memory, without a core (for the library's own functions), on this device. */
+export async function openMemoryLibrary(device = { id: crypto.randomUUID() as DeviceId, name: 'Laptop' }) {
+	const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
+	const id = crypto.randomUUID() as LibraryId;
+	return OpenLibrary.attach(id, openLibraryDb(storage, id), 'L', { ...device, platform: '' });
 }
 
 export async function startCore(

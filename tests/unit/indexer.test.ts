@@ -4,20 +4,12 @@ import { indexLocation, type IndexProblem } from '../../src/lib/vdfs/indexer/ind
 import { DEFAULT_RULES, type IndexerRules } from '../../src/lib/vdfs/indexer/rules';
 import { MemorySource, type MemoryTree } from '../../src/lib/vdfs/fs/memory-source';
 import { OpenLibrary } from '../../src/lib/vdfs/library/library';
-import { openLibraryDb } from '../../src/lib/vdfs/library/open-library';
 import { createLocation } from '../../src/lib/vdfs/locations/locations';
-import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
-import type { LibraryId, DeviceId } from '../../src/lib/vdfs/ids';
-import { sqlite } from './helpers';
+import type { DeviceId } from '../../src/lib/vdfs/ids';
+import { openMemoryLibrary } from './helpers';
 
 async function setup(tree: MemoryTree) {
-	const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
-	const id = crypto.randomUUID() as LibraryId;
-	const lib = OpenLibrary.attach(id, openLibraryDb(storage, id), 'L', {
-		id: crypto.randomUUID() as DeviceId,
-		name: 'd',
-		platform: ''
-	});
+	const lib = await openMemoryLibrary({ id: crypto.randomUUID() as DeviceId, name: 'd' });
 	const loc = createLocation(lib, { name: 'Home', kind: 'opfs' }).id as LocationId;
 	return { lib, loc, source: new MemorySource(tree) };
 }

@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceId, EntryInput, LibraryId, LocationId, SearchQuery } from '../../src/lib/vdfs/api';
-import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
+import type { EntryInput, LocationId, SearchQuery } from '../../src/lib/vdfs/api';
 import { putEntries } from '../../src/lib/vdfs/entries/entries';
-import { OpenLibrary } from '../../src/lib/vdfs/library/library';
-import { openLibraryDb } from '../../src/lib/vdfs/library/open-library';
 import { createLocation } from '../../src/lib/vdfs/locations/locations';
 import { QUICK_FROM } from '../../src/lib/vdfs/search/quick';
 import { explainSearch, search } from '../../src/lib/vdfs/search/query';
-import { sqlite } from './helpers';
+import { openMemoryLibrary } from './helpers';
 
 const T = Date.UTC(2024, 5, 1);
 const MINUTE = 60_000;
@@ -19,13 +16,7 @@ const MINUTE = 60_000;
  * a search's first page often comes from quickPage(), and as often not.
  */
 async function library() {
-	const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
-	const id = crypto.randomUUID() as LibraryId;
-	const lib = OpenLibrary.attach(id, openLibraryDb(storage, id), 'L', {
-		id: crypto.randomUUID() as DeviceId,
-		name: 'Laptop',
-		platform: ''
-	});
+	const lib = await openMemoryLibrary();
 	const locations = [0, 1].map((i) => createLocation(lib, { name: `L${i}`, kind: 'opfs' }).id as LocationId);
 	// mulberry32: the same library every run.
 	let state = 7;
@@ -37,30 +28,7 @@ async function library() {
 	};
 	const firsts = ['a', 'a', 'a', 'A', 'b', 'B', '1', 'é', '.'];
 	// '.' and '-' rare: names "a.…" and "a-…" fall in the exact names' stretch of the index.
-	const tails = [
-		'a',
-		'b',
-		'ab',
-		'ba',
-		'a',
-		'b',
-		'ab',
-		'ba',
-		'a',
-		'b',
-		'ab',
-		'ba',
-		'a',
-		'b',
-		'ab',
-		'ba',
-		'.',
-		'-',
-		'1',
-		'x',
-		'1',
-		'x'
-	];
+	const tails = [...Array<string[]>(4).fill(['a', 'b', 'ab', 'ba']).flat(), '.', '-', '1', 'x', '1', 'x'];
 	const exts = ['', '.txt', '.JPG', '.a', '.b.txt'];
 	for (const [i, location] of locations.entries()) {
 		const rows: EntryInput[] = [];

@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceId, LibraryId, LocationId, SearchQuery, TagId } from '../../src/lib/vdfs/api';
-import { MemoryStorage } from '../../src/lib/vdfs/db/memory-storage';
+import type { DeviceId, LocationId, SearchQuery, TagId } from '../../src/lib/vdfs/api';
 import { putEntries } from '../../src/lib/vdfs/entries/entries';
 import { OpenLibrary } from '../../src/lib/vdfs/library/library';
-import { openLibraryDb } from '../../src/lib/vdfs/library/open-library';
 import { createLocation } from '../../src/lib/vdfs/locations/locations';
 import { explainSearch, search } from '../../src/lib/vdfs/search/query';
 import { createTag, setEntryMeta, tagEntries } from '../../src/lib/vdfs/tags/tags';
-import { sqlite } from './helpers';
+import { openMemoryLibrary } from './helpers';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2024, 5, 1);
@@ -18,10 +16,8 @@ const MB = 1 << 20;
  * keeps and files it drops. Content ids and kinds are written as identify would write them.
  */
 async function fixture() {
-	const storage = new MemoryStorage(await sqlite(), crypto.randomUUID());
-	const id = crypto.randomUUID() as LibraryId;
 	const device = crypto.randomUUID() as DeviceId;
-	const lib = OpenLibrary.attach(id, openLibraryDb(storage, id), 'L', { id: device, name: 'Laptop', platform: '' });
+	const lib = await openMemoryLibrary({ id: device, name: 'Laptop' });
 	const home = createLocation(lib, { name: 'Home', kind: 'opfs' }).id as LocationId;
 	const backup = createLocation(lib, { name: 'Backup', kind: 'opfs' }).id as LocationId;
 	// The backup belongs to another device (as sync will bring it).
