@@ -186,6 +186,9 @@ export default async function benchSearch({ log }) {
 		}
 		if (imported.lib.broken) throw new Error(`the imported library is broken: ${JSON.stringify(imported.lib)}`);
 		log(`imported into the app (OPFS) in ${round((Date.now() - started) / 1000, 1)} s`);
+		// Both connections size their page cache by it (src/lib/vdfs/db/page-cache.ts).
+		const deviceMemory = await page.evaluate(() => navigator.deviceMemory);
+		log(`navigator.deviceMemory: ${deviceMemory} GB (the page cache follows it, the app's and the LIKE scan's)`);
 
 		// A few searches not in the set first: the schema and the indexes' top pages, as any
 		// search after opening a library finds them.

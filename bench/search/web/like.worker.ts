@@ -12,6 +12,7 @@
  * with its total, is measured too, for reference.
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import { pageCacheMiB } from '../../../src/lib/vdfs/db/page-cache';
 
 export interface LikeRequest {
 	/** Where to fetch the library file (the bench runner serves it on loopback). */
@@ -55,7 +56,7 @@ self.onmessage = async ({ data }: MessageEvent<LikeRequest>) => {
 		db.exec('PRAGMA locking_mode = EXCLUSIVE');
 		db.exec('PRAGMA journal_mode = WAL');
 		db.exec('PRAGMA synchronous = NORMAL');
-		db.exec('PRAGMA cache_size = -32768');
+		db.exec(`PRAGMA cache_size = -${pageCacheMiB() * 1024}`);
 		const COUNT = "SELECT count(*) FROM entry WHERE name LIKE ? ESCAPE '\\'";
 		// The page, then its total in a statement of its own (the count scan), not a window that
 		// keeps every match of a common letter (~400,000 rows) to count them.

@@ -2,6 +2,7 @@ import { VdfsError, toVdfsError } from '../errors';
 import type { LibraryId } from '../ids';
 import { LIBRARY_APPLICATION_ID, libraryFileName, libraryMigrations } from '../db/library-schema';
 import { migrate } from '../db/migrate';
+import { pageCacheMiB } from '../db/page-cache';
 import { kindFromExtension } from '../identity/kind';
 import type { Sql } from '../db/sql';
 import type { DbStorage } from '../db/storage';
@@ -34,9 +35,10 @@ export function openLibraryDb(storage: DbStorage, id: LibraryId, { fullCheck = f
 		// crash can drop the last commits.
 		sql.exec('PRAGMA synchronous = NORMAL');
 		sql.exec('PRAGMA foreign_keys = ON');
-		// 32 MiB of page cache (default 2 MiB): an index of 100k entries and its FTS pages stay
-		// in memory while a walk writes, instead of going back and forth through the VFS.
-		sql.exec('PRAGMA cache_size = -32768');
+		// A page cache of 32–128 MiB (SQLite's default is 2 MiB): an index of 100k entries and its
+		// FTS pages stay in memory while a walk writes, and searches in a large library do not go
+		// back to the VFS for the pages they read last time (db/page-cache.ts).
+		sql.exec(`PRAGMA cache_size = -${pageCacheMiB() * 1024}`);
 		// What kind a file's name suggests, for files without a content id yet (search filters).
 		sql.db.createFunction(
 			'orrery_ext_kind',
