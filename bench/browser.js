@@ -75,7 +75,9 @@ export async function openPersistent() {
 		},
 		/** Ends a browser that stopped answering (close() would wait on it for good), by its profile. */
 		async kill() {
-			spawnSync('pkill', ['-KILL', '-f', `--user-data-dir=${profile}`]);
+			// '--': the pattern starts with dashes, which pkill would take for options of its own.
+			const r = spawnSync('pkill', ['-KILL', '-f', '--', `--user-data-dir=${profile}`]);
+			if (r.status !== 0 && r.status !== 1) throw new Error(`pkill failed (${r.status}): ${r.stderr}`);
 			await app.close();
 			await rm(profile, { recursive: true, force: true });
 		}

@@ -253,6 +253,8 @@ export default async function benchSearch({ log }) {
 		};
 	} finally {
 		await file?.close();
-		await env.close();
+		// Bounded, as the LIKE browser's: a tab that stopped answering may keep its browser open.
+		const closed = await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]);
+		if (!closed) await env.kill();
 	}
 }
