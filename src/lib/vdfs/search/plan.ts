@@ -126,6 +126,8 @@ export interface Plan {
 
 /** The newest-first index, in ranking order: date, natural name key, name, id; then what filters test. */
 export const RECENT_INDEX = 'entry_recent';
+/** Newest first, then by natural name, name and id: the ranking within a rank, and the order of entry_recent and entry_initial. */
+export const NEWEST_FIRST = 'e.mtime DESC, e.name_key, e.name, e.id';
 /** Names (NOCASE) with what ranking and the filters need: a prefix's candidates ranked without their rows. */
 export const NAME_INDEX = 'entry_name_cover';
 /** The newest-first index within each first character of a name (migration 14): a prefix's scan. */

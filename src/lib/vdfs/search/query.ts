@@ -7,6 +7,7 @@ import {
 	INITIAL_INDEX,
 	IN_INDEX,
 	NAME_INDEX,
+	NEWEST_FIRST,
 	RECENT_INDEX,
 	ROW,
 	nameRange,
@@ -102,7 +103,7 @@ function orderBy(p: Plan, sort: SearchSort, descending: boolean): string {
 	const dir = descending ? 'DESC' : 'ASC';
 	switch (sort) {
 		case 'relevance':
-			return `${p.text ? `${p.rank}, ` : ''}e.mtime DESC, e.name_key, e.name, e.id`;
+			return `${p.text ? `${p.rank}, ` : ''}${NEWEST_FIRST}`;
 		case 'name':
 			return `e.name_key ${dir}, e.name ${dir}, e.id ${dir}`;
 		case 'size':
@@ -110,9 +111,7 @@ function orderBy(p: Plan, sort: SearchSort, descending: boolean): string {
 		case 'mtime':
 			// Oldest first is newest first backwards (the newest-first index read from its end),
 			// but for entries without a date, which come last either way.
-			return descending
-				? 'e.mtime DESC, e.name_key, e.name, e.id'
-				: 'e.mtime IS NULL, e.mtime, e.name_key DESC, e.name DESC, e.id DESC';
+			return descending ? NEWEST_FIRST : 'e.mtime IS NULL, e.mtime, e.name_key DESC, e.name DESC, e.id DESC';
 	}
 }
 
@@ -326,9 +325,7 @@ function run(lib: OpenLibrary, q: SearchQuery, options: SearchPageOptions, notes
 	const conditions = [...p.where.values()];
 	const newest = !(sort === 'mtime' && !descending);
 	// The newest-first index's own order, read from either end.
-	const scanOrder = newest
-		? 'e.mtime DESC, e.name_key, e.name, e.id'
-		: 'e.mtime, e.name_key DESC, e.name DESC, e.id DESC';
+	const scanOrder = newest ? NEWEST_FIRST : 'e.mtime, e.name_key DESC, e.name DESC, e.id DESC';
 	const undatedOrder = newest ? 'e.name_key, e.name, e.id' : 'e.name_key DESC, e.name DESC, e.id DESC';
 	const ids: number[] = [];
 

@@ -1,10 +1,8 @@
 import type { OpenLibrary } from '../library/library';
-import { INITIAL, INITIAL_INDEX, NAME_INDEX, nameRange, type Condition, type Plan } from './plan';
+import { INITIAL, INITIAL_INDEX, NAME_INDEX, NEWEST_FIRST, nameRange, type Condition, type Plan } from './plan';
 
-/** Newest first, then by natural name, name and id: the ranking within a rank, and entry_initial's order. */
-export const NEWEST_FIRST = 'e.mtime DESC, e.name_key, e.name, e.id';
 /** Entries of a first character read at most, newest first, for a page of names starting with the text. */
-export const QUICK_WINDOW = 4096;
+const QUICK_WINDOW = 4096;
 /**
  * Files in a library from which a search tries quickPage() first. In smaller ones the usual way
  * costs little either way (its counts stop at the library's size) and gives exact totals.
@@ -50,6 +48,7 @@ export function quickPage(lib: OpenLibrary, p: Plan, wanted: number, notes: stri
 	}
 	// The window's entries tested in a CASE, whose WHEN stops at the first condition that fails
 	// (as a WHERE would); a WHERE beside the LIMIT would instead read on until `need` passed.
+	// The date range is in `own` too; in the WHERE as well, the index seeks to it.
 	const dated = p.where.get('modified')?.sql ?? 'true';
 	const starting = params.rows<number>(
 		lib.sql,
