@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { serveBuild } from '../scripts/serve.js';
 
 export const CHROMIUM_FLAGS = [
@@ -64,7 +65,7 @@ export async function openPersistent() {
 		args: CHROMIUM_FLAGS,
 		headless: true
 	});
-	return {
+	const env = {
 		context,
 		browser: context.browser(),
 		appUrl: app.url,
@@ -80,8 +81,15 @@ export async function openPersistent() {
 			if (r.status !== 0 && r.status !== 1) throw new Error(`pkill failed (${r.status}): ${r.stderr}`);
 			await app.close();
 			await rm(profile, { recursive: true, force: true });
+		},
+		/** Closes within `ms`, else kills: a tab that stopped answering can keep its browser open. Whether it closed. */
+		async closeOrKill(ms = 30_000) {
+			const closed = await Promise.race([env.close().then(() => true), delay(ms).then(() => false)]);
+			if (!closed) await env.kill();
+			return closed;
 		}
 	};
+	return env;
 }
 
 /** Opens the app in a fresh context and waits until this tab leads (runs the core). */

@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { buildAll, openApp, openPersistent, round } from './browser.js';
-import { serveBuild } from '../scripts/serve.js';
+import { closeServer, serveBuild } from '../scripts/serve.js';
 import { benchQueries } from './search/queries.js';
 
 const ENTRIES = Number(process.env.ORRERY_BENCH_SEARCH_ENTRIES ?? 1_000_000);
@@ -50,11 +50,7 @@ async function serveBytes(bytes) {
 	await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 	return {
 		url: `http://127.0.0.1:${server.address().port}/library.sqlite3`,
-		close: () =>
-			new Promise((ok) => {
-				server.close(ok);
-				server.closeAllConnections();
-			})
+		close: () => closeServer(server)
 	};
 }
 
@@ -109,12 +105,8 @@ async function likeBaseline(url, queries, log) {
 		} finally {
 			clearTimeout(timer);
 			await site.close();
-			// Closing is bounded: a browser that hung may not close.
-			const closed = !hung && (await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]));
-			if (!closed) {
-				if (!hung) log('the LIKE browser did not close in 30 s; killed');
-				await env.kill();
-			}
+			if (hung) await env.kill();
+			else if (!(await env.closeOrKill())) log('the LIKE browser did not close in 30 s; killed');
 		}
 	}
 }
@@ -253,8 +245,6 @@ export default async function benchSearch({ log }) {
 		};
 	} finally {
 		await file?.close();
-		// Bounded, as the LIKE browser's: a tab that stopped answering may keep its browser open.
-		const closed = await Promise.race([env.close().then(() => true), delay(30_000).then(() => false)]);
-		if (!closed) await env.kill();
+		await env.closeOrKill();
 	}
 }

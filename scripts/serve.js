@@ -52,14 +52,21 @@ export async function serveBuild({ root = 'build', host = '127.0.0.1', port = 41
 	const actualPort = typeof address === 'object' && address ? address.port : port;
 	return {
 		url: `http://${host}:${actualPort}`,
-		// Every connection too: a browser may keep one open that close() would wait on for good
-		// (bench search hung here after its LIKE run, Chromium 156).
-		close: () =>
-			new Promise((ok) => {
-				server.close(() => ok(undefined));
-				server.closeAllConnections();
-			})
+		close: () => closeServer(server)
 	};
+}
+
+/**
+ * Stops a server and closes its connections too: a browser may keep one open that close() alone
+ * would wait on for good (bench search hung there after its LIKE run, Chromium 156).
+ * @param {import('node:http').Server} server
+ * @returns {Promise<void>}
+ */
+export function closeServer(server) {
+	return new Promise((ok) => {
+		server.close(() => ok(undefined));
+		server.closeAllConnections();
+	});
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
